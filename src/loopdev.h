@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* loopdev.h -- what the kernel says about the loop devices in use.  */
+
+#ifndef LC_LOOPDEV_H
+#define LC_LOOPDEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/loop.h>
+
+/* The facts about one bound loop device.  */
+struct loop_facts
+{
+  char device[sizeof "/dev/loop/" + 256];      /* "/dev/loop7" or "/dev/loop/7" */
+  /* loop/backing_file as sysfs renders it for this process, less its
+     final newline; NULL when it could not be read or was empty.  */
+  char *sysfs_path;
+  /* What losetup prints for this device when the path is not corrected:
+     sysfs_path, or without sysfs the ioctl name with losetup's '*' mark.
+     Points into this structure; NULL prints an empty cell.  */
+  const char *losetup_text;
+  bool has_info;                /* LOOP_GET_STATUS64 answered */
+  char file_name[LO_NAME_SIZE + 1];     /* lo_file_name, NUL added */
+  dev_t backing_dev;            /* lo_device, decoded */
+  uint64_t backing_ino;         /* lo_inode */
+  int info_errno;               /* why has_info is false */
+  char marked_name[LO_NAME_SIZE];       /* storage for losetup_text */
+};
+
+struct loop_scan;
+
+/* Starts a scan of the loop devices in use, from /sys/block (or from
+   /proc/partitions where there is no /sys/block, as losetup does).
+   Returns NULL after setting errno when neither can be read.  */
+struct loop_scan *loop_scan_open (void);
+
+/* Fills *F with the next bound device and returns true, or returns false
+   at the end.  Devices that are unbound, vanish mid-scan or have no usable
+   /dev node are passed over silently.  F->sysfs_path is freed by the next
+   call or by loop_scan_close.  */
+bool loop_scan_next (struct loop_scan *scan, struct loop_facts *f);
+
+void loop_scan_close (struct loop_scan *scan);
+
+/* Decodes the kernel's 32-bit "huge" device number encoding used for
+   lo_device.  */
+dev_t loop_decode_dev (uint64_t encoded);
+
+/* Copies the 64-byte lo_file_name RAW into OUT (LO_NAME_SIZE + 1 bytes)
+   with a terminating NUL, whether or not RAW had one; returns its length.  */
+size_t loop_copy_name (char *out, const unsigned char *raw);
+
+/* Reads a whole sysfs-style attribute at PATH relative to DIRFD, less one
+   final newline.  Returns a malloc'd string (NULL with errno set on error;
+   an empty string when the attribute is empty).  */
+char *loop_read_attribute (int dirfd, const char *path);
+
+#endif /* LC_LOOPDEV_H */

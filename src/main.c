@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* main.c -- losetup-container: util-linux losetup, with container-correct
+   backing file paths for "losetup -l -O NAME,BACK-FILE".  */
+
+#include "system.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "closeout.h"
+#include "dirname.h"
+#include "error.h"
+#include "progname.h"
+#include "version-etc.h"
+
+#include "detect.h"
+#include "listing.h"
+#include "original.h"
+
+/* The name this program speaks for itself under.  */
+#define PROGRAM_NAME "losetup-container"
+#define AUTHORS proper_name ("the losetup-container authors")
+#define proper_name(x) (x)
+
+/* The copyright line of --version (version-etc wants it defined).  */
+const char version_etc_copyright[] =
+  "Copyright %s 2026 the losetup-container authors";
+
+/* Messages carry the short name, as losetup's do ("losetup: ...").  */
+static void
+print_short_program_name (void)
+{
+  fprintf (stderr, "%s: ", last_component (program_name));
+}
+
+static void
+print_trace_line (const char *line)
+{
+  fprintf (stderr, "%s: debug: %s\n", last_component (program_name), line);
+}
+
+/* Returns true when LOSETUP_CONTAINER_DEBUG asks for a trace: set, and
+   neither empty nor "0".  */
+static bool
+debug_wanted (void)
+{
+  const char *v = secure_getenv (ENV_DEBUG);
+
+  return v != NULL && *v != '\0' && strcmp (v, "0") != 0;
+}
+
+static void
+usage (void)
+{
+  const char *paths[8];
+  size_t n = original_default_paths (paths, sizeof paths / sizeof *paths);
+  const char *original = original_find ();
+
+  printf (_("Usage: %s [LOSETUP-OPTION]... [ARGUMENT]...\n"
+            "  or:  %s --help|--version\n"), PROGRAM_NAME, PROGRAM_NAME);
+  fputs (_("Installed as losetup: run util-linux losetup for every call but\n"
+           "'losetup -l -O NAME,BACK-FILE' (in any spelling losetup accepts),\n"
+           "which is answered here with each backing file's path as this mount\n"
+           "namespace sees it, right even after the container that set the\n"
+           "device up has restarted.\n"), stdout);
+  fputs ("\n", stdout);
+  fputs (_("      --help     display this help and exit\n"), stdout);
+  fputs (_("      --version  output version information and exit\n"), stdout);
+  fputs (_("Under any other name than losetup-container, --help and --version\n"
+           "are losetup's.\n"), stdout);
+  fputs ("\n", stdout);
+  fputs (_("Environment:\n"), stdout);
+  fputs (_("  LOSETUP_CONTAINER_ORIGINAL_LOSETUP  the original losetup to run\n"),
+         stdout);
+  fputs (_("  LOSETUP_CONTAINER_BIND_MOUNTS       directories, separated by ':' or\n"
+           "                                      newlines, that may hold backing files\n"),
+         stdout);
+  fputs (_("  LOSETUP_CONTAINER_DEBUG             when set (not to 0), trace on stderr\n"
+           "                                      how each path was found\n"), stdout);
+  fputs ("\n", stdout);
+  fputs (_("Without LOSETUP_CONTAINER_ORIGINAL_LOSETUP, the original is the first of:\n"),
+         stdout);
+  for (size_t i = 0; i < n; i++)
+    printf ("  %s\n", paths[i]);
+  printf (_("Original losetup now: %s\n"),
+          original ? original : _("none found"));
+  fputs ("\n", stdout);
+  fputs (_("Exit status: losetup's own for calls handed over; for the listing\n"
+           "0 on success and 1 on trouble; 126 when the original cannot be run,\n"
+           "127 when none is found.\n"), stdout);
+  fputs ("\n", stdout);
+  printf (_("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
+  printf (_("Full documentation: man %s\n"), PROGRAM_NAME);
+}
+
+static void
+version (void)
+{
+  const char *original = original_find ();
+
+  version_etc (stdout, PROGRAM_NAME, PACKAGE_NAME, VERSION, AUTHORS,
+               (char *) NULL);
+  fputs ("\n", stdout);
+  printf (_("Original losetup: %s\n"), original ? original : _("none found"));
+}
+
+int
+main (int argc, char **argv)
+{
+  set_program_name (argv[0]);
+  error_print_progname = print_short_program_name;
+  setlocale (LC_ALL, "");
+  bindtextdomain (PACKAGE, LOCALEDIR);
+  textdomain (PACKAGE);
+
+  /* Under its own name it answers --help and --version itself.  */
+  if (argc == 2 && strcmp (last_component (argv[0]), PROGRAM_NAME) == 0
+      && (strcmp (argv[1], "--help") == 0
+          || strcmp (argv[1], "--version") == 0))
+    {
+      atexit (close_stdout);
+      if (argv[1][2] == 'h')
+        usage ();
+      else
+        version ();
+      return EXIT_SUCCESS;
+    }
+
+  if (!is_list_request (argc, argv))
+    return original_exec (argv);
+
+  /* As losetup: a closed pipe is no error to report.  */
+  close_stdout_set_ignore_EPIPE (true);
+  atexit (close_stdout);
+  return list_backing_files (debug_wanted () ? print_trace_line : NULL);
+}

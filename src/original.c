@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* original.c -- find util-linux losetup and execv() it.
+
+   Every call that is not intercepted ends here: the process image is
+   replaced by the original losetup with the same argv (argv[0] included)
+   and the same environment, so its output, exit status and signals are the
+   caller's to see, with no child process in between.  */
+
+#include "system.h"
+
+#include "original.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "xalloc.h"
+
+/* The places distributions move util-linux losetup to, then its own.  */
+static const char *const default_paths[] = {
+  "/usr/sbin/losetup.distrib",          /* dpkg-divert, Debian */
+  "/usr/sbin/losetup.usr-is-merged",    /* the /sbin diversion (DEP17) */
+  "/usr/sbin/losetup.util-linux",       /* rpm file trigger */
+  "/usr/sbin/losetup",
+  "/sbin/losetup",
+};
+
+enum verdict
+{
+  V_USABLE,                     /* exists and is not this program */
+  V_MISSING,
+  V_SELF,
+  V_RELATIVE
+};
+
+#define MAX_PROBES (1 + sizeof default_paths / sizeof default_paths[0])
+
+/* What was looked at, for the error message.  */
+struct lookup
+{
+  const char *path[MAX_PROBES];
+  enum verdict verdict[MAX_PROBES];
+  size_t n;
+  const char *chosen;           /* NULL: none usable */
+};
+
+size_t
+original_default_paths (const char **out, size_t max)
+{
+  size_t n = 0;
+
+  if (*ORIGINAL_LOSETUP && n < max)
+    out[n++] = ORIGINAL_LOSETUP;
+  for (size_t i = 0; i < sizeof default_paths / sizeof *default_paths; i++)
+    if (n < max)
+      out[n++] = default_paths[i];
+  return n;
+}
+
+/* Fills *ST with the identity of the running program; returns false when
+   it cannot be known (no /proc and no usable AT_EXECFN).  */
+static bool
+self_identity (struct stat *st)
+{
+  const char *execfn;
+
+  if (stat ("/proc/self/exe", st) == 0)
+    return true;
+  execfn = (const char *) getauxval (AT_EXECFN);
+  return execfn != NULL && stat (execfn, st) == 0;
+}
+
+static enum verdict
+probe (const char *path, const struct stat *self)
+{
+  struct stat st;
+
+  if (path[0] != '/')
+    return V_RELATIVE;
+  if (stat (path, &st) != 0)
+    return V_MISSING;
+  if (self != NULL && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
+    return V_SELF;
+  return V_USABLE;
+}
+
+/* Looks for the original: the variable alone when it is set and not
+   empty, otherwise the default places, first usable wins.  */
+static void
+look_up (struct lookup *lk)
+{
+  const char *paths[MAX_PROBES];
+  const char *env = secure_getenv (ENV_ORIGINAL);
+  struct stat self_st;
+  const struct stat *self = self_identity (&self_st) ? &self_st : NULL;
+  size_t n;
+
+  if (env != NULL && *env != '\0')
+    {
+      paths[0] = env;
+      n = 1;
+    }
+  else
+    n = original_default_paths (paths, MAX_PROBES);
+
+  lk->n = 0;
+  lk->chosen = NULL;
+  for (size_t i = 0; i < n && lk->chosen == NULL; i++)
+    {
+      lk->path[lk->n] = paths[i];
+      lk->verdict[lk->n] = probe (paths[i], self);
+      if (lk->verdict[lk->n] == V_USABLE)
+        lk->chosen = paths[i];
+      lk->n++;
+    }
+}
+
+const char *
+original_find (void)
+{
+  struct lookup lk;
+
+  look_up (&lk);
+  return lk.chosen;
+}
+
+static const char *
+verdict_text (enum verdict v)
+{
+  switch (v)
+    {
+    case V_MISSING:
+      return _("not found");
+    case V_SELF:
+      return _("this program itself");
+    case V_RELATIVE:
+      return _("not an absolute path");
+    default:
+      return "";
+    }
+}
+
+/* Prints one line naming every path looked at and why it was passed over.  */
+static void
+report_nothing_usable (const struct lookup *lk)
+{
+  size_t len = 1;
+  char *list;
+
+  for (size_t i = 0; i < lk->n; i++)
+    len += strlen (lk->path[i]) + strlen (verdict_text (lk->verdict[i])) + 5;
+  list = xmalloc (len);
+  *list = '\0';
+  for (size_t i = 0; i < lk->n; i++)
+    {
+      if (i > 0)
+        strcat (list, ", ");
+      strcat (list, lk->path[i]);
+      strcat (list, " (");
+      strcat (list, verdict_text (lk->verdict[i]));
+      strcat (list, ")");
+    }
+  error (0, 0, _("cannot find the original losetup; tried: %s"), list);
+  free (list);
+}
+
+int
+original_exec (char *const *argv)
+{
+  struct lookup lk;
+  int e;
+
+  look_up (&lk);
+  if (lk.chosen == NULL)
+    {
+      report_nothing_usable (&lk);
+      return EXIT_ENOENT;
+    }
+  execv (lk.chosen, argv);
+  e = errno;
+  error (0, e, _("cannot run the original losetup %s"), lk.chosen);
+  return e == ENOENT ? EXIT_ENOENT : EXIT_CANNOT_INVOKE;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* resolve.h -- work out a loop device's real backing file path.
+
+   Pure logic over the kernel's facts: the file system is reached only
+   through the stat callback and the mount table through its loader, so
+   that the unit tests can drive every rule without root.  */
+
+#ifndef LC_RESOLVE_H
+#define LC_RESOLVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* What the kernel told about one device.  */
+struct resolve_input
+{
+  const char *name;             /* for the trace: "/dev/loop0" */
+  const char *sysfs_path;       /* loop/backing_file, or NULL */
+  bool has_info;                /* the three below are valid */
+  const char *file_name;        /* lo_file_name, NUL-terminated */
+  dev_t dev;                    /* lo_device */
+  uint64_t ino;                 /* lo_inode */
+};
+
+/* One line of the mount table.  */
+struct mount_entry
+{
+  dev_t dev;                    /* the file system's device number */
+  const char *root;             /* what of the file system is mounted */
+  const char *target;           /* where */
+};
+
+struct resolver
+{
+  /* Fills *DEV and *INO for PATH as stat(2) does and returns 0, or
+     returns an errno value.  */
+  int (*stat_path) (const char *path, dev_t *dev, uint64_t *ino);
+  /* Entries of LOSETUP_CONTAINER_BIND_MOUNTS, already split.  */
+  char **binds;
+  size_t n_binds;
+  /* Loads the mount table; called at most once, and only when a device
+     still needs it.  Returns the entries and stores their number in *N;
+     NULL with *N = 0 when there is none.  */
+  const struct mount_entry *(*load_mounts) (void *data, size_t *n);
+  void *mounts_data;
+  /* Receives one line of trace (no newline); NULL for no trace.  */
+  void (*trace) (const char *line);
+
+  /* Private state.  */
+  const struct mount_entry *mounts;
+  size_t n_mounts;
+  bool mounts_loaded;
+  char *buf;
+  size_t bufsize;
+};
+
+/* Sets up R with its callbacks; BINDS is the raw variable (or NULL).  */
+void resolver_init (struct resolver *r, const char *binds);
+
+void resolver_free (struct resolver *r);
+
+/* Returns the path of IN's backing file as seen here: the first candidate
+   that is absolute and has IN's device and inode.  The result is
+   malloc'd; NULL means "none accepted": print what losetup prints.  */
+char *resolve (struct resolver *r, const struct resolve_input *in);
+
+/* Splits the bind-mount list LIST at ':' and newlines, dropping empty
+   entries.  Returns a malloc'd array of malloc'd strings, its size in *N.  */
+char **split_bind_mounts (const char *list, size_t *n);
+
+/* Returns true when PATH has a "." or ".." component.  */
+bool has_dot_component (const char *path);
+
+#endif /* LC_RESOLVE_H */

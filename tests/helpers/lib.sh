@@ -1,0 +1,173 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# tests/helpers/lib.sh -- sourced by the scenario scripts in tests/scripts.
+#
+# Results go to stdout one a line ("PASS: ...", "FAIL: ...",
+# "UNSUPPORTED: ..."), read by lc_report in tests/lib/losetup-container.exp.
+# Everything a script creates (loop devices, files, mounts) is removed by
+# lc_cleanup on exit, whatever the way out; a device is detached only when
+# this script attached it and it still has the backing file it was given.
+
+: "${LOSETUP_CONTAINER:?run through make check}"
+: "${TESTS_BUILDDIR:?run through make check}"
+: "${TESTS_SRCDIR:?run through make check}"
+LC=$LOSETUP_CONTAINER
+HELPERS=$TESTS_BUILDDIR/helpers
+
+pass() { printf 'PASS: %s\n' "$*"; }
+fail() { printf 'FAIL: %s\n' "$*"; }
+unsupported() { printf 'UNSUPPORTED: %s\n' "$*"; }
+
+# check DESCRIPTION COMMAND...: PASS when COMMAND succeeds, else FAIL.
+check() {
+  _desc=$1; shift
+  if "$@"; then pass "$_desc"; else fail "$_desc"; fi
+}
+
+# Prints the path of util-linux losetup (never a losetup-container, which
+# would answer with 127 when pointed at a missing original).
+find_ul_losetup() {
+  for _c in /usr/sbin/losetup.distrib /usr/sbin/losetup.usr-is-merged \
+            /usr/sbin/losetup.util-linux /usr/sbin/losetup /sbin/losetup; do
+    [ -x "$_c" ] || continue
+    if LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent "$_c" --version \
+         2>/dev/null | grep -q 'util-linux'; then
+      printf '%s\n' "$_c"
+      return 0
+    fi
+  done
+  return 1
+}
+
+UL=$(find_ul_losetup) || UL=
+
+# need_root WHAT: reports WHAT as UNSUPPORTED and ends the script unless
+# this is root with loop devices and util-linux losetup.
+need_root() {
+  if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/loop-control ]; then
+    unsupported "$1 (needs root and /dev/loop-control)"
+    exit 0
+  fi
+  if [ -z "$UL" ]; then
+    unsupported "$1 (util-linux losetup not found)"
+    exit 0
+  fi
+}
+
+# need_unshare WHAT: as need_root, for the container scenarios.
+need_unshare() {
+  need_root "$1"
+  if ! unshare -m true 2>/dev/null; then
+    unsupported "$1 (unshare -m is not permitted here)"
+    exit 0
+  fi
+}
+
+OUR_DEVICES=
+SCRATCH=
+
+lc_cleanup() {
+  set +e
+  for _rec in $OUR_DEVICES; do
+    _dev=${_rec%%=*}
+    _ino=${_rec#*=}
+    _cur=$("$UL" -n -O BACK-INO "$_dev" 2>/dev/null | tr -d ' ')
+    if [ "$_cur" = "$_ino" ]; then
+      "$UL" -d "$_dev"
+    fi
+  done
+  OUR_DEVICES=
+  if [ -n "$SCRATCH" ] && [ -d "$SCRATCH" ]; then
+    rm -rf "$SCRATCH"
+  fi
+}
+
+# lc_init: makes $SCRATCH and arranges for lc_cleanup at exit.
+lc_init() {
+  SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/lc-test.XXXXXX") || exit 1
+  mkdir "$SCRATCH/out"
+  trap lc_cleanup EXIT
+  trap 'exit 130' INT TERM HUP
+}
+
+# track DEVICE FILE: remembers that this script attached DEVICE to FILE
+# (a host path), so that lc_cleanup detaches it.
+track() {
+  OUR_DEVICES="$OUR_DEVICES $1=$(stat -c %i "$2")"
+}
+
+# attach FILE: attaches FILE on the host with util-linux losetup and
+# prints the device.
+attach() {
+  _d=$("$UL" --show -f "$1") || return 1
+  track "$_d" "$1"
+  printf '%s\n' "$_d"
+}
+
+# in_container ROOT [HOSTDIR:CTDIR]... -- COMMAND [ARG]...
+# Runs COMMAND chrooted into ROOT (an empty directory), made of bind mounts
+# in a new mount namespace: /usr, /etc, /dev, /sys, a fresh /proc, each
+# HOSTDIR at CTDIR, the program under test at /lc/bin/losetup-container,
+# the helper programs at /lc/helpers and $SCRATCH/out at /lc/out.  Every
+# mount disappears with the namespace when COMMAND ends: a container
+# restart.
+in_container() {
+  _root=$1; shift
+  unshare -m --propagation private -- sh -euc '
+    root=$1; lc=$2; helpers=$3; out=$4; shift 4
+    mount -t tmpfs lc-root "$root"
+    mkdir -p "$root/usr" "$root/etc" "$root/dev" "$root/sys" "$root/proc" \
+             "$root/tmp" "$root/lc/bin" "$root/lc/helpers" "$root/lc/out"
+    for l in bin sbin lib lib32 lib64 libx32; do
+      if [ -L "/$l" ]; then
+        ln -s "$(readlink "/$l")" "$root/$l"
+      elif [ -d "/$l" ]; then
+        mkdir "$root/$l"; mount --rbind "/$l" "$root/$l"
+      fi
+    done
+    mount --rbind /usr "$root/usr"
+    mount --bind /etc "$root/etc"
+    mount --rbind /dev "$root/dev"
+    mount --rbind /sys "$root/sys"
+    mount -t proc proc "$root/proc"
+    touch "$root/lc/bin/losetup-container"
+    mount --bind "$lc" "$root/lc/bin/losetup-container"
+    mount --bind "$helpers" "$root/lc/helpers"
+    mount --bind "$out" "$root/lc/out"
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+      mkdir -p "$root${1#*:}"
+      mount --bind "${1%%:*}" "$root${1#*:}"
+      shift
+    done
+    shift
+    exec chroot "$root" "$@"
+  ' sh "$_root" "$LC" "$HELPERS" "$SCRATCH/out" "$@"
+}
+
+# same_output NAME CMD1 -- CMD2: runs both and compares stdout, stderr and
+# exit status byte for byte; reports NAME.  Listings can change when other
+# processes attach devices meanwhile, so a difference is retried once
+# with util-linux run before and after.
+same_output() {
+  _name=$1; shift
+  _a=; while [ "$1" != "--" ]; do _a="$_a $(quote "$1")"; shift; done; shift
+  _b=; for _x; do _b="$_b $(quote "$_x")"; done
+  for _try in 1 2; do
+    eval "$_a" >"$SCRATCH/a.out" 2>"$SCRATCH/a.err"; _sa=$?
+    eval "$_b" >"$SCRATCH/b.out" 2>"$SCRATCH/b.err"; _sb=$?
+    if cmp -s "$SCRATCH/a.out" "$SCRATCH/b.out" \
+       && cmp -s "$SCRATCH/a.err" "$SCRATCH/b.err" && [ $_sa = $_sb ]; then
+      pass "$_name"
+      return 0
+    fi
+  done
+  fail "$_name: differs (status $_sa vs $_sb)"
+  { echo "--- ours stdout"; cat "$SCRATCH/a.out"; echo "--- theirs stdout";
+    cat "$SCRATCH/b.out"; echo "--- ours stderr"; cat "$SCRATCH/a.err";
+    echo "--- theirs stderr"; cat "$SCRATCH/b.err"; } | sed 's/^/  | /'
+  return 1
+}
+
+# quote WORD: prints WORD quoted for eval.
+quote() {
+  printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}

@@ -1,0 +1,57 @@
+# tests/local.mk: the DejaGnu suite and the programs it drives.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# "make check" runs runtest over tests/losetup-container.*/ with the tool
+# init file tests/lib/losetup-container.exp.  Tests that need root and
+# loop devices report UNSUPPORTED elsewhere.
+
+DEJATOOL = losetup-container
+RUNTESTDEFAULTFLAGS = --tool losetup-container --srcdir $(srcdir)/tests
+AM_RUNTESTFLAGS = \
+  LOSETUP_CONTAINER=$(abs_top_builddir)/src/losetup-container \
+  TESTS_BUILDDIR=$(abs_top_builddir)/tests \
+  TESTS_SRCDIR=$(abs_top_srcdir)/tests \
+  TOP_BUILDDIR=$(abs_top_builddir) \
+  TOP_SRCDIR=$(abs_top_srcdir)
+
+# Automake's DejaGnu rule only warns when runtest is missing; a check that
+# ran nothing must not pass.
+check-local: check-runtest-present
+check-runtest-present:
+	@if ! $(SHELL) -c '$(RUNTEST) --version' >/dev/null 2>&1; then \
+	  echo "error: '$(RUNTEST)' (DejaGnu) not found: the test suite cannot run." >&2; \
+	  echo "error: install it (Debian: apt-get install dejagnu)." >&2; \
+	  exit 1; \
+	fi
+.PHONY: check-runtest-present
+
+# Unit tests of the pure units (no root needed).
+check_PROGRAMS += tests/unit/test-detect tests/unit/test-resolve
+tests_unit_test_detect_SOURCES = tests/unit/test-detect.c tests/unit/tap.h
+tests_unit_test_detect_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
+tests_unit_test_detect_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
+tests_unit_test_resolve_SOURCES = tests/unit/test-resolve.c tests/unit/tap.h
+tests_unit_test_resolve_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
+tests_unit_test_resolve_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
+
+# Helpers: a stand-in original losetup, and a loop attacher that sets
+# lo_file_name the way container runtimes do.
+check_PROGRAMS += tests/helpers/fake-original tests/helpers/loop-attach
+tests_helpers_fake_original_SOURCES = tests/helpers/fake-original.c
+tests_helpers_loop_attach_SOURCES = tests/helpers/loop-attach.c
+# Plain C, no gnulib: they stand for programs outside this project.
+tests_helpers_fake_original_CPPFLAGS =
+tests_helpers_loop_attach_CPPFLAGS =
+
+EXTRA_DIST += \
+  tests/config \
+  tests/lib \
+  tests/helpers/lib.sh \
+  tests/scripts \
+  tests/losetup-container.cli \
+  tests/losetup-container.detect \
+  tests/losetup-container.passthrough \
+  tests/losetup-container.resolve \
+  tests/losetup-container.listing
+
+CLEANFILES += tests/losetup-container.log tests/losetup-container.sum
