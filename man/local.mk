@@ -1,0 +1,1 @@
+# man/local.mk: the man page's checks. SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,0 +1,1 @@
+# tests/pkg/local.mk: filled in by the Debian packaging work. SPDX-License-Identifier: GPL-3.0-or-later

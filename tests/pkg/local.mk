@@ -1,1 +1,0 @@
-# tests/pkg/local.mk: filled in by the pkg work. SPDX-License-Identifier: GPL-3.0-or-later
