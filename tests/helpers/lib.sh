@@ -62,20 +62,20 @@ need_unshare() {
   fi
 }
 
-OUR_DEVICES=
 SCRATCH=
 
+# The devices this script attached are recorded one a line, "DEVICE=INODE",
+# in $SCRATCH/.devices: a file, so that attach works in $(...) subshells.
 lc_cleanup() {
   set +e
-  for _rec in $OUR_DEVICES; do
-    _dev=${_rec%%=*}
-    _ino=${_rec#*=}
-    _cur=$("$UL" -n -O BACK-INO "$_dev" 2>/dev/null | tr -d ' ')
-    if [ "$_cur" = "$_ino" ]; then
-      "$UL" -d "$_dev"
-    fi
-  done
-  OUR_DEVICES=
+  if [ -n "$SCRATCH" ] && [ -f "$SCRATCH/.devices" ]; then
+    while IFS='=' read -r _dev _ino; do
+      _cur=$("$UL" -n -O BACK-INO "$_dev" 2>/dev/null | tr -d ' ')
+      if [ -n "$_cur" ] && [ "$_cur" = "$_ino" ]; then
+        "$UL" -d "$_dev"
+      fi
+    done <"$SCRATCH/.devices"
+  fi
   if [ -n "$SCRATCH" ] && [ -d "$SCRATCH" ]; then
     rm -rf "$SCRATCH"
   fi
@@ -92,7 +92,7 @@ lc_init() {
 # track DEVICE FILE: remembers that this script attached DEVICE to FILE
 # (a host path), so that lc_cleanup detaches it.
 track() {
-  OUR_DEVICES="$OUR_DEVICES $1=$(stat -c %i "$2")"
+  printf '%s=%s\n' "$1" "$(stat -c %i "$2")" >>"$SCRATCH/.devices"
 }
 
 # attach FILE: attaches FILE on the host with util-linux losetup and
@@ -143,6 +143,17 @@ in_container() {
   ' sh "$_root" "$LC" "$HELPERS" "$SCRATCH/out" "$@"
 }
 
+# as_losetup: makes $OURS and $THEIRS, commands that run the program under
+# test and util-linux losetup with argv[0] = "losetup" (through PATH), so
+# that messages naming the program read the same from both.
+as_losetup() {
+  mkdir -p "$SCRATCH/as-ours" "$SCRATCH/as-theirs"
+  ln -sf "$LC" "$SCRATCH/as-ours/losetup"
+  ln -sf "$UL" "$SCRATCH/as-theirs/losetup"
+  OURS="env PATH=$SCRATCH/as-ours:$PATH losetup"
+  THEIRS="env PATH=$SCRATCH/as-theirs:$PATH losetup"
+}
+
 # same_output NAME CMD1 -- CMD2: runs both and compares stdout, stderr and
 # exit status byte for byte; reports NAME.  Listings can change when other
 # processes attach devices meanwhile, so a difference is retried once
@@ -170,4 +181,21 @@ same_output() {
 # quote WORD: prints WORD quoted for eval.
 quote() {
   printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
+
+# back_file LISTING DEVICE: prints the BACK-FILE text of DEVICE's line in
+# LISTING (a file holding "losetup -l -O NAME,BACK-FILE" output).
+back_file() {
+  awk -v d="$2" 'NR > 1 && $1 == d { sub(/^[^ ]+ +/, ""); print; exit }' "$1"
+}
+
+# expect_back_file DESCRIPTION LISTING DEVICE PATH: PASS when DEVICE's
+# BACK-FILE in LISTING is exactly PATH.
+expect_back_file() {
+  _got=$(back_file "$2" "$3")
+  if [ "$_got" = "$4" ]; then
+    pass "$1"
+  else
+    fail "$1: $3 shows '$_got', want '$4'"
+  fi
 }
