@@ -56,6 +56,21 @@ while IFS='	' read -r dev name; do
   expect_back_file "$name on $dev" "$SCRATCH/ours" "$dev" "$want"
 done <"$SCRATCH/devices"
 
+# Without permission to open /dev/loopN (an ordinary user): still
+# losetup's bytes, from sysfs alone.
+if command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+  mkdir "$SCRATCH/pub"
+  cp "$LC" "$SCRATCH/pub/losetup-container"
+  chmod 755 "$SCRATCH" "$SCRATCH/pub" "$SCRATCH/pub/losetup-container"
+  AS_NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+  # shellcheck disable=SC2086
+  same_output "as an ordinary user: same bytes as losetup" \
+    $AS_NOBODY "$SCRATCH/pub/losetup-container" $LIST -- $AS_NOBODY "$UL" $LIST
+  chmod 700 "$SCRATCH"
+else
+  unsupported "as an ordinary user (setpriv or user nobody missing)"
+fi
+
 # Write errors, as losetup reports them (both called "losetup").
 as_losetup
 # shellcheck disable=SC2086
