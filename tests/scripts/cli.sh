@@ -28,6 +28,12 @@ check "--help names the bug address" \
   grep -qxF "Report bugs to: $BUGS" "$SCRATCH/help"
 check "--help points to the man page" \
   grep -qxF "Full documentation: man losetup-container" "$SCRATCH/help"
+# The places listed, the configured one (configure --with-original-losetup)
+# first when there is one.
+CONFIGURED=$(config_value ORIGINAL_LOSETUP)
+first=$(sed -n '/original is the first of:$/{n;p;q}' "$SCRATCH/help" | tr -d ' ')
+check "--help lists ${CONFIGURED:-/usr/sbin/losetup.distrib} first" \
+  test "$first" = "${CONFIGURED:-/usr/sbin/losetup.distrib}"
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$FAKE "$LC" --help >"$SCRATCH/help2"
 check "--help names the original it would run" \
   grep -qxF "Original losetup now: $FAKE" "$SCRATCH/help2"
