@@ -72,13 +72,15 @@ usage (void)
            "are losetup's.\n"), stdout);
   fputs ("\n", stdout);
   fputs (_("Environment:\n"), stdout);
+  /* TRANSLATORS: keep the descriptions aligned at column 39 and every
+     line shorter than 80 columns.  */
   fputs (_("  LOSETUP_CONTAINER_ORIGINAL_LOSETUP  the original losetup to run\n"),
          stdout);
   fputs (_("  LOSETUP_CONTAINER_BIND_MOUNTS       directories, separated by ':' or\n"
            "                                      newlines, that may hold backing files\n"),
          stdout);
-  fputs (_("  LOSETUP_CONTAINER_DEBUG             when set (not to 0), trace on stderr\n"
-           "                                      how each path was found\n"), stdout);
+  fputs (_("  LOSETUP_CONTAINER_DEBUG             when set and neither empty nor 0,\n"
+           "                                      trace on stderr how each path was found\n"), stdout);
   fputs ("\n", stdout);
   fputs (_("Without LOSETUP_CONTAINER_ORIGINAL_LOSETUP, the original is the first of:\n"),
          stdout);
