@@ -1,1 +1,16 @@
-# tests/pkg/local.mk: filled in by the RPM packaging work. SPDX-License-Identifier: GPL-3.0-or-later
+# tests/pkg/rpm.mk: the RPM packaging test.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# tests/scripts/pkg-rpm.sh builds the package from "make dist" with
+# "rpmbuild -ta" and runs its scriptlets in throwaway rpm roots made of the
+# stand-in packages in tests/pkg/rpm/.  Their specs are named *.spec.in:
+# "rpmbuild -ta" reads every *.spec in the tarball, and there must be only
+# the package's own.
+
+EXTRA_DIST += \
+  tests/losetup-container.packaging/rpm.exp \
+  tests/scripts/pkg-rpm.sh \
+  tests/pkg/rpm/alternatives.sh \
+  tests/pkg/rpm/alternatives.spec.in \
+  tests/pkg/rpm/base.spec.in \
+  tests/pkg/rpm/util-linux-core.spec.in

@@ -12,6 +12,14 @@ if [ ! -x "$TOP_SRCDIR/configure" ]; then
   exit 0
 fi
 cd "$SCRATCH" || exit 1
+# configure will not build out of a source tree configured in place (CI,
+# rpmbuild and dpkg-buildpackage build in the source tree): use a copy
+# without config.status then.
+if [ -f "$TOP_SRCDIR/config.status" ]; then
+  cp -R "$TOP_SRCDIR" "$SCRATCH/src" && rm -f "$SCRATCH/src/config.status" \
+    || exit 1
+  TOP_SRCDIR=$SCRATCH/src
+fi
 
 # pkg-config that knows no module: the first library checked is missing.
 cat >"$SCRATCH/no-pkg-config" <<'SH'
