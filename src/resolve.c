@@ -36,19 +36,27 @@
 #include "xvasprintf.h"
 
 static void
-tracef (const struct resolver *r, const char *fmt, ...)
+trace_line (const struct resolver *r, const char *fmt, ...)
 {
   va_list ap;
   char *line;
 
-  if (r->trace == NULL)
-    return;
   va_start (ap, fmt);
   line = xvasprintf (fmt, ap);
   va_end (ap);
   r->trace (line);
   free (line);
 }
+
+/* Traces a line when a trace was asked for.  A macro, so that without a
+   trace its arguments (quoted paths above all) cost nothing.  */
+#define tracef(r, ...) \
+  do \
+    { \
+      if ((r)->trace != NULL) \
+        trace_line ((r), __VA_ARGS__); \
+    } \
+  while (0)
 
 /* Quotes S for the trace, escaping what would break a line.  N picks one
    of several slots so that one trace line can quote two strings.  */
