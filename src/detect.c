@@ -82,7 +82,7 @@ columns_are_name_back_file (const char *columns)
 }
 
 bool
-is_list_request (int argc, char *const *argv)
+list_request_columns (int argc, char *const *argv, const char **columns_out)
 {
   /* getopt_long permutes its array; work on a copy of the pointers so the
      original losetup gets ARGV exactly as we were given it.  */
@@ -106,5 +106,15 @@ is_list_request (int argc, char *const *argv)
   optind = 0;
   free (copy);
 
-  return !other && columns != NULL && columns_are_name_back_file (columns);
+  *columns_out = columns;
+  return !other && columns != NULL;
+}
+
+bool
+is_list_request (int argc, char *const *argv)
+{
+  const char *columns;
+
+  return (list_request_columns (argc, argv, &columns)
+          && columns_are_name_back_file (columns));
 }

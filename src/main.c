@@ -4,7 +4,6 @@
 
 #include "system.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,17 +110,16 @@ version (void)
 int
 main (int argc, char **argv)
 {
+  const char *columns;
+
   set_program_name (argv[0]);
   error_print_progname = print_short_program_name;
-  setlocale (LC_ALL, "");
-  bindtextdomain (PACKAGE, LOCALEDIR);
-  textdomain (PACKAGE);
-
   /* Under its own name it answers --help and --version itself.  */
   if (argc == 2 && strcmp (last_component (argv[0]), PROGRAM_NAME) == 0
       && (strcmp (argv[1], "--help") == 0
           || strcmp (argv[1], "--version") == 0))
     {
+      init_messages ();
       atexit (close_stdout);
       if (argv[1][2] == 'h')
         usage ();
@@ -130,7 +128,13 @@ main (int argc, char **argv)
       return EXIT_SUCCESS;
     }
 
-  if (!is_list_request (argc, argv))
+  /* The locale is loaded only once the call may be ours: the options
+     alone rule out most calls, and the original loads its own.  Column
+     names are then compared as losetup compares them, in the locale.  */
+  if (!list_request_columns (argc, argv, &columns))
+    return original_exec (argv);
+  init_messages ();
+  if (!columns_are_name_back_file (columns))
     return original_exec (argv);
 
   /* As losetup: a closed pipe is no error to report.  */

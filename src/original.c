@@ -11,6 +11,7 @@
 #include "original.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -168,6 +169,18 @@ report_nothing_usable (const struct lookup *lk)
   free (list);
 }
 
+void
+init_messages (void)
+{
+  /* Only what is used: character classes (escaping, column widths, the
+     column names) and messages.  Loading all of LC_ALL costs a file
+     each for a dozen categories.  */
+  setlocale (LC_CTYPE, "");
+  setlocale (LC_MESSAGES, "");
+  bindtextdomain (PACKAGE, LOCALEDIR);
+  textdomain (PACKAGE);
+}
+
 int
 original_exec (char *const *argv)
 {
@@ -177,11 +190,13 @@ original_exec (char *const *argv)
   look_up (&lk);
   if (lk.chosen == NULL)
     {
+      init_messages ();
       report_nothing_usable (&lk);
       return EXIT_ENOENT;
     }
   execv (lk.chosen, argv);
   e = errno;
+  init_messages ();
   error (0, e, _("cannot run the original losetup %s"), lk.chosen);
   return e == ENOENT ? EXIT_ENOENT : EXIT_CANNOT_INVOKE;
 }

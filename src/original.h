@@ -27,4 +27,9 @@ const char *original_find (void);
    with the status to exit with (126 or 127).  */
 int original_exec (char *const *argv);
 
+/* Loads the locale (the categories used) and the message catalog: done
+   only once a call may be answered here, or fails here, so that a call
+   handed over pays for neither.  */
+void init_messages (void);
+
 #endif /* LC_ORIGINAL_H */
