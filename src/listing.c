@@ -5,9 +5,13 @@
    flags give the same bytes: padding, escaping of control characters and
    invalid multibyte sequences, and no output at all for an empty table.
 
-   libsmartcols is loaded with dlopen() when a listing starts, not linked:
-   every call handed over to the original losetup would otherwise pay for
-   loading it, for nothing.  */
+   The common table, printable ASCII only and bound for a pipe or a file,
+   is printed here instead, in the very bytes libsmartcols would print
+   (print_plain): the library spends most of the listing's time on the
+   multibyte-aware width and escaping of every byte.  libsmartcols prints
+   every other table.  It is loaded with dlopen() when it is needed, not
+   linked: every call handed over to the original losetup would otherwise
+   pay for loading it, for nothing.  */
 
 #include "system.h"
 
@@ -15,11 +19,15 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <libsmartcols.h>
 
 #include "error.h"
+#include "xalloc.h"
 #include "loopdev.h"
 #include "mounts.h"
 #include "resolve.h"
@@ -94,34 +102,110 @@ new_table (void)
   return tb;
 }
 
-/* Adds the row for F, with PATH (malloc'd, taken over) when one was
-   resolved, else with what losetup prints.  */
+/* One row of the table.  */
+struct row
+{
+  char *name;                   /* "/dev/loop7" */
+  char *file;                   /* the BACK-FILE cell; NULL: empty */
+};
+
+/* Adds the row for NAME and FILE (both malloc'd, taken over).  */
 static void
-add_row (struct libscols_table *tb, const struct loop_facts *f, char *path)
+add_row (struct libscols_table *tb, char *name, char *file)
 {
   struct libscols_line *ln = sc.table_new_line (tb, NULL);
   int rc;
 
   if (ln == NULL)
     error (EXIT_FAILURE, errno, _("failed to allocate output line"));
-  rc = sc.line_set_data (ln, 0, f->device);
-  if (rc == 0 && path != NULL)
-    rc = sc.line_refer_data (ln, 1, path);
-  else if (rc == 0 && f->losetup_text != NULL)
-    rc = sc.line_set_data (ln, 1, f->losetup_text);
+  rc = sc.line_refer_data (ln, 0, name);
+  if (rc == 0 && file != NULL)
+    rc = sc.line_refer_data (ln, 1, file);
   if (rc != 0)
     error (EXIT_FAILURE, -rc, _("failed to add output data"));
+}
+
+/* Prints the N rows at ROWS with libsmartcols, which frees the strings.  */
+static int
+print_with_smartcols (struct row *rows, size_t n)
+{
+  struct libscols_table *tb = new_table ();
+  int rc;
+
+  for (size_t i = 0; i < n; i++)
+    add_row (tb, rows[i].name, rows[i].file);
+  rc = sc.print_table (tb);
+  sc.unref_table (tb);
+  return rc;
+}
+
+/* Returns true when libsmartcols prints S unchanged, one column per byte:
+   printable ASCII only, and no "\x" (which it escapes).  */
+static bool
+is_plain (const char *s)
+{
+  for (; *s != '\0'; s++)
+    if (*s < 0x20 || *s > 0x7e || (s[0] == '\\' && s[1] == 'x'))
+      return false;
+  return true;
+}
+
+static void
+print_plain_line (const char *name, const char *file, size_t width)
+{
+  size_t len = strlen (name);
+
+  fputs (name, stdout);
+  for (; len < width; len++)
+    putchar (' ');
+  putchar (' ');
+  fputs (file, stdout);
+  putchar ('\n');
+}
+
+/* Prints the N rows at ROWS as libsmartcols prints this table when it has
+   nothing to fit to a terminal nor anything to escape: the first column
+   padded to its widest cell (the header included), one space, the second
+   column, no padding after it; nothing at all, not even the header, when
+   there is no row.  Returns false, having
+   printed nothing, in every other case: output to a terminal (where
+   libsmartcols fits the table to its width), the library's debugging (it
+   may show the padding), an empty cell, a cell with anything but
+   printable ASCII.  */
+static bool
+print_plain (const struct row *rows, size_t n)
+{
+  size_t width = sizeof "NAME" - 1;
+
+  if (isatty (STDOUT_FILENO) || getenv ("LIBSMARTCOLS_DEBUG") != NULL
+      || getenv ("LIBSMARTCOLS_DEBUG_PADDING") != NULL)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    {
+      size_t len = strlen (rows[i].name);
+      if (!is_plain (rows[i].name) || rows[i].file == NULL
+          || rows[i].file[0] == '\0' || !is_plain (rows[i].file))
+        return false;
+      if (len > width)
+        width = len;
+    }
+  if (n > 0)
+    print_plain_line ("NAME", "BACK-FILE", width);
+  for (size_t i = 0; i < n; i++)
+    print_plain_line (rows[i].name, rows[i].file, width);
+  return true;
 }
 
 int
 list_backing_files (void (*trace) (const char *line))
 {
-  struct libscols_table *tb = new_table ();
   struct mount_table mounts = { .trace = trace };
   struct resolver r;
   struct loop_facts f;
   struct loop_scan *scan;
-  int rc;
+  struct row *rows = NULL;
+  size_t n = 0, alloc = 0;
+  int rc = 0;
 
   resolver_init (&r, secure_getenv (ENV_BIND_MOUNTS));
   r.stat_path = stat_path;
@@ -141,12 +225,27 @@ list_backing_files (void (*trace) (const char *line))
         .dev = f.backing_dev,
         .ino = f.backing_ino,
       };
-      add_row (tb, &f, resolve (&r, &in));
+      char *path = resolve (&r, &in);
+
+      if (n == alloc)
+        rows = x2nrealloc (rows, &alloc, sizeof *rows);
+      rows[n].name = xstrdup (f.device);
+      rows[n].file = (path != NULL ? path
+                      : f.losetup_text != NULL ? xstrdup (f.losetup_text)
+                      : NULL);
+      n++;
     }
   loop_scan_close (scan);
 
-  rc = sc.print_table (tb);
-  sc.unref_table (tb);
+  if (print_plain (rows, n))
+    for (size_t i = 0; i < n; i++)
+      {
+        free (rows[i].name);
+        free (rows[i].file);
+      }
+  else
+    rc = print_with_smartcols (rows, n);
+  free (rows);
   resolver_free (&r);
   mounts_free (&mounts);
   return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
