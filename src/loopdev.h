@@ -24,6 +24,7 @@ struct loop_facts
   char file_name[LO_NAME_SIZE + 1];     /* lo_file_name, NUL added */
   dev_t backing_dev;            /* lo_device, decoded */
   uint64_t backing_ino;         /* lo_inode */
+  uint32_t number;              /* lo_number: which loop device answered */
   int info_errno;               /* why has_info is false */
   char marked_name[LO_NAME_SIZE];       /* storage for losetup_text */
 };
@@ -53,7 +54,10 @@ size_t loop_copy_name (char *out, const unsigned char *raw);
 
 /* Reads a whole sysfs-style attribute at PATH relative to DIRFD, less one
    final newline.  Returns a malloc'd string (NULL with errno set on error;
-   an empty string when the attribute is empty).  */
+   an empty string when the attribute is empty).  Never blocks (a FIFO put
+   in its place reads as an error) and stops at LOOP_ATTRIBUTE_MAX bytes
+   (EFBIG), whatever stands at PATH.  */
+#define LOOP_ATTRIBUTE_MAX (64 * 1024)
 char *loop_read_attribute (int dirfd, const char *path);
 
 #endif /* LC_LOOPDEV_H */
