@@ -4,9 +4,11 @@
 
 #include "system.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "closeout.h"
 #include "dirname.h"
@@ -48,6 +50,43 @@ debug_wanted (void)
   const char *v = secure_getenv (ENV_DEBUG);
 
   return v != NULL && *v != '\0' && strcmp (v, "0") != 0;
+}
+
+/* Flushes STREAM the way util-linux does before it exits, and returns 0,
+   or EOF with errno set (0 when the error came earlier, while printing).
+   EBADF counts as success: there was no stream to write to.  */
+static int
+flush_as_losetup (FILE *stream)
+{
+  int fd;
+
+  errno = 0;
+  if (ferror (stream) || fflush (stream) != 0)
+    goto fail;
+  /* Some file systems report a write error only when the file is closed:
+     close a duplicate to hear it.  */
+  fd = fileno (stream);
+  if (fd < 0 || (fd = dup (fd)) < 0 || close (fd) != 0)
+    goto fail;
+  return 0;
+ fail:
+  return errno == EBADF ? 0 : EOF;
+}
+
+/* At the end of the listing: ends as losetup's own exit handler ends it,
+   so that a full disk, a closed or read-only stdout and a vanished pipe
+   reader give the same message (or none) and status as losetup.  gnulib's
+   close_stdout, used for --help and --version, differs in those corners.  */
+static void
+close_stdout_as_losetup (void)
+{
+  if (flush_as_losetup (stdout) != 0 && errno != EPIPE)
+    {
+      error (0, errno, _("write error"));
+      _exit (EXIT_FAILURE);
+    }
+  if (flush_as_losetup (stderr) != 0)
+    _exit (EXIT_FAILURE);
 }
 
 static void
@@ -137,8 +176,6 @@ main (int argc, char **argv)
   if (!columns_are_name_back_file (columns))
     return original_exec (argv);
 
-  /* As losetup: a closed pipe is no error to report.  */
-  close_stdout_set_ignore_EPIPE (true);
-  atexit (close_stdout);
+  atexit (close_stdout_as_losetup);
   return list_backing_files (debug_wanted () ? print_trace_line : NULL);
 }

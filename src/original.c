@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "quotearg.h"
 #include "xalloc.h"
 
 /* The places distributions move util-linux losetup to, then its own.  */
@@ -145,6 +146,15 @@ verdict_text (enum verdict v)
     }
 }
 
+/* Returns PATH as a message shows it: as it is, or quoted the shell's way
+   when it holds a newline or other bytes that would break the line.  N
+   picks one of quotearg's slots, so that several can be held at once.  */
+static const char *
+shown (int n, const char *path)
+{
+  return quotearg_n_style (n, shell_escape_quoting_style, path);
+}
+
 /* Prints one line naming every path looked at and why it was passed over.  */
 static void
 report_nothing_usable (const struct lookup *lk)
@@ -153,14 +163,15 @@ report_nothing_usable (const struct lookup *lk)
   char *list;
 
   for (size_t i = 0; i < lk->n; i++)
-    len += strlen (lk->path[i]) + strlen (verdict_text (lk->verdict[i])) + 5;
+    len += (strlen (shown (i, lk->path[i]))
+            + strlen (verdict_text (lk->verdict[i])) + 5);
   list = xmalloc (len);
   *list = '\0';
   for (size_t i = 0; i < lk->n; i++)
     {
       if (i > 0)
         strcat (list, ", ");
-      strcat (list, lk->path[i]);
+      strcat (list, shown (i, lk->path[i]));
       strcat (list, " (");
       strcat (list, verdict_text (lk->verdict[i]));
       strcat (list, ")");
@@ -197,6 +208,6 @@ original_exec (char *const *argv)
   execv (lk.chosen, argv);
   e = errno;
   init_messages ();
-  error (0, e, _("cannot run the original losetup %s"), lk.chosen);
+  error (0, e, _("cannot run the original losetup %s"), shown (0, lk.chosen));
   return e == ENOENT ? EXIT_ENOENT : EXIT_CANNOT_INVOKE;
 }
