@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fuzz-resolve.c -- the resolver over made-up kernels and file systems.
+
+   The input is cut at NUL bytes into fields:
+     0  control bytes: [0] flags, [1] number of files, [2] number of
+        mounts, then one selector byte per file and per mount;
+     1  lo_file_name, stored in a 64-byte buffer as the kernel stores it
+        (cut without a NUL when longer) and read back with loop_copy_name;
+     2  the sysfs path;
+     3  LOSETUP_CONTAINER_BIND_MOUNTS;
+     then a path per file, then a root and a mount point per mount.
+   The backing file is (DEV_A, INO_A); each made-up file has that device
+   or another and that inode or another, as its selector says, so that the
+   same inode on another device and another inode on the same device are
+   both present.  The properties checked come from the contract, never
+   from the resolver's own answers:
+     - a path printed is absolute and is the backing file (device and
+       inode) in the made-up file system;
+     - the sysfs path wins when it is the file, then lo_file_name;
+     - only absolute paths reach stat; nothing is looked at without
+       ioctl facts; the mount table is loaded at most once;
+     - the same question gets the same answer;
+     - no trace line holds a newline (a half line on stderr);
+     - the answer is the first candidate, in DESIGN.md's order, that is
+       the file: a model of that order below, written from the contract,
+       is asked the same question.
+   With LC_FUZZ_SELFTEST set in the environment the made-up stat lies (it
+   calls every path the backing file), so that every seed must fail: the
+   test suite runs that to show that these checks can catch a resolver
+   that prints a wrong path.  */
+
+#include <config.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <linux/loop.h>
+
+#include "loopdev.h"
+#include "resolve.h"
+#include "fuzz.h"
+
+#define MAX_FILES 8
+#define MAX_MOUNTS 8
+#define DEV_A ((dev_t) 0x801)   /* 8:1 */
+#define DEV_B ((dev_t) 0x802)   /* 8:2 */
+#define INO_A 100
+#define INO_B 101
+
+enum
+{
+  F_HAS_INFO = 1,
+  F_NO_SYSFS = 2,
+  F_TRACE = 4,
+  F_NO_MOUNT_LOADER = 8
+};
+
+struct file
+{
+  const char *path;
+  dev_t dev;
+  uint64_t ino;
+};
+
+static struct file files[MAX_FILES];
+static size_t n_files;
+static struct mount_entry mounts[MAX_MOUNTS];
+static size_t n_mounts;
+static int stat_calls, mount_loads;
+static int selftest = -1;       /* -1: not read yet */
+
+/* Answers from the made-up file system; the first entry for a path wins,
+   as one path names one file.  */
+static const struct file *
+find (const char *path)
+{
+  for (size_t i = 0; i < n_files; i++)
+    if (strcmp (files[i].path, path) == 0)
+      return &files[i];
+  return NULL;
+}
+
+static int
+fake_stat (const char *path, dev_t *dev, uint64_t *ino)
+{
+  const struct file *f;
+
+  FUZZ_ASSERT (path != NULL && path[0] == '/');
+  stat_calls++;
+  if (selftest < 0)
+    selftest = getenv ("LC_FUZZ_SELFTEST") != NULL;
+  if (selftest)
+    {
+      *dev = DEV_A;
+      *ino = INO_A;
+      return 0;
+    }
+  f = find (path);
+  if (f == NULL)
+    return ENOENT;
+  *dev = f->dev;
+  *ino = f->ino;
+  return 0;
+}
+
+static const struct mount_entry *
+fake_mounts (void *data, size_t *n)
+{
+  (void) data;
+  mount_loads++;
+  *n = n_mounts;
+  return n_mounts ? mounts : NULL;
+}
+
+static void
+check_trace (const char *line)
+{
+  FUZZ_ASSERT (line != NULL);
+  FUZZ_ASSERT (strchr (line, '\n') == NULL);
+}
+
+/* Returns true when PATH, absolute (nothing else is ever looked at),
+   names the backing file in the made-up file system.  */
+static bool
+is_backing_file (const char *path)
+{
+  const struct file *f = path[0] == '/' ? find (path) : NULL;
+  return f != NULL && f->dev == DEV_A && f->ino == INO_A;
+}
+
+/* The model's join: DIR (its first DIRLEN bytes) and SUFFIX with exactly
+   one slash between them.  Returns a malloc'd string.  */
+static char *
+model_join (const char *dir, size_t dirlen, const char *suffix)
+{
+  char *s;
+
+  while (dirlen > 0 && dir[dirlen - 1] == '/')
+    dirlen--;
+  while (*suffix == '/')
+    suffix++;
+  s = malloc (dirlen + strlen (suffix) + 2);
+  memcpy (s, dir, dirlen);
+  s[dirlen] = '/';
+  strcpy (s + dirlen + 1, suffix);
+  return s;
+}
+
+/* Returns CAND (malloc'd) when it is the backing file, else frees it and
+   returns NULL.  */
+static char *
+model_try (char *cand)
+{
+  if (is_backing_file (cand))
+    return cand;
+  free (cand);
+  return NULL;
+}
+
+/* True when a '/'-separated component of PATH is "." or "..".  */
+static bool
+model_has_dot (const char *path)
+{
+  const char *c = path;
+
+  for (;;)
+    {
+      size_t len = strcspn (c, "/");
+      if ((len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+        return true;
+      if (c[len] == '\0')
+        return false;
+      c += len + 1;
+    }
+}
+
+/* The contract's candidates, in order; returns the first that is the
+   backing file (malloc'd), or NULL.  */
+static char *
+model_resolve (const char *sys, const char *name, const char *binds,
+               bool has_info, bool mount_table)
+{
+  size_t len = strlen (name);
+  char *res;
+
+  if (!has_info)
+    return NULL;
+  if (sys != NULL && is_backing_file (sys))
+    return strdup (sys);
+  if (is_backing_file (name))
+    return strdup (name);
+  if (sys == NULL || sys[0] != '/')
+    return NULL;
+  /* A name the kernel may have cut, completed where it overlaps.  */
+  if (len >= LO_NAME_SIZE - 1 && name[0] == '/')
+    for (size_t i = 1; i <= len; i++)
+      if (strncmp (name + i, sys, len - i) == 0
+          && (res = model_try (model_join (name, i, sys))) != NULL)
+        return res;
+  /* The bind list, pieces between ':' and newlines.  */
+  for (const char *b = binds; *b != '\0';)
+    {
+      size_t blen = strcspn (b, ":\n");
+      if (blen > 0 && b[0] == '/')
+        {
+          char *entry = strndup (b, blen);
+          bool dot = model_has_dot (entry);
+          res = dot ? NULL : model_try (model_join (entry, blen, sys));
+          free (entry);
+          if (res != NULL)
+            return res;
+        }
+      b += blen + (b[blen] != '\0');
+    }
+  /* The mounts of the backing file's file system (when there is a table
+     to read).  */
+  for (size_t i = 0; mount_table && i < n_mounts; i++)
+    {
+      const struct mount_entry *m = &mounts[i];
+      size_t rlen;
+
+      if (m->dev != DEV_A || m->target == NULL || m->target[0] != '/')
+        continue;
+      if ((res = model_try (model_join (m->target, strlen (m->target), sys))))
+        return res;
+      if (m->root == NULL)
+        continue;
+      rlen = strlen (m->root);
+      while (rlen > 0 && m->root[rlen - 1] == '/')
+        rlen--;
+      if (rlen > 0 && strncmp (sys, m->root, rlen) == 0 && sys[rlen] == '/'
+          && (res = model_try (model_join (m->target, strlen (m->target),
+                                           sys + rlen))))
+        return res;
+    }
+  return NULL;
+}
+
+/* Returns the next NUL-terminated field of BUF (SIZE bytes, NUL-ended),
+   or "" when there is none left.  */
+static const char *
+next_field (const char **p, const char *end)
+{
+  const char *field = *p;
+
+  if (field >= end)
+    return "";
+  *p += strlen (field) + 1;
+  return field;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  char *buf = malloc (size + 1);
+  const char *p = buf, *end = buf + size;
+  const char *control, *sysfs, *binds;
+  unsigned char raw[LO_NAME_SIZE] = { 0 };
+  char name[LO_NAME_SIZE + 1];
+  size_t clen, sel = 3, name_len;
+  unsigned int flags;
+  struct resolver r;
+  struct resolve_input in;
+  char *first, *second;
+
+  memcpy (buf, data, size);
+  buf[size] = '\0';
+  control = next_field (&p, end);
+  clen = strlen (control);
+  flags = clen > 0 ? (unsigned char) control[0] : 0;
+
+  /* lo_file_name as the kernel keeps it: 64 bytes, maybe no NUL.  */
+  {
+    const char *f = next_field (&p, end);
+    size_t flen = strlen (f);
+    memcpy (raw, f, flen < LO_NAME_SIZE ? flen : LO_NAME_SIZE);
+  }
+  name_len = loop_copy_name (name, raw);
+  FUZZ_ASSERT (name_len <= LO_NAME_SIZE && name[name_len] == '\0');
+  sysfs = next_field (&p, end);
+  binds = next_field (&p, end);
+
+  n_files = clen > 1 ? (unsigned char) control[1] % (MAX_FILES + 1) : 0;
+  for (size_t i = 0; i < n_files; i++)
+    {
+      unsigned char s = sel < clen ? (unsigned char) control[sel++] : 0;
+      files[i].path = next_field (&p, end);
+      files[i].dev = s & 1 ? DEV_B : DEV_A;
+      files[i].ino = s & 2 ? INO_B : INO_A;
+    }
+  n_mounts = clen > 2 ? (unsigned char) control[2] % (MAX_MOUNTS + 1) : 0;
+  for (size_t i = 0; i < n_mounts; i++)
+    {
+      unsigned char s = sel < clen ? (unsigned char) control[sel++] : 0;
+      const char *root = next_field (&p, end);
+      mounts[i].dev = s & 1 ? DEV_B : DEV_A;
+      mounts[i].root = s & 2 ? NULL : root;
+      mounts[i].target = s & 4 ? NULL : next_field (&p, end);
+    }
+
+  in.name = "/dev/loop0";
+  in.sysfs_path = flags & F_NO_SYSFS ? NULL : sysfs;
+  in.has_info = flags & F_HAS_INFO;
+  in.file_name = name;
+  in.dev = DEV_A;
+  in.ino = INO_A;
+
+  resolver_init (&r, binds);
+  r.stat_path = fake_stat;
+  r.load_mounts = flags & F_NO_MOUNT_LOADER ? NULL : fake_mounts;
+  r.trace = flags & F_TRACE ? check_trace : NULL;
+  stat_calls = mount_loads = 0;
+
+  first = resolve (&r, &in);
+  second = resolve (&r, &in);
+
+  FUZZ_ASSERT ((first == NULL) == (second == NULL));
+  FUZZ_ASSERT (first == NULL || strcmp (first, second) == 0);
+  FUZZ_ASSERT (mount_loads <= 1);
+  if (!in.has_info)
+    FUZZ_ASSERT (first == NULL && stat_calls == 0 && mount_loads == 0);
+  if (first != NULL)
+    {
+      FUZZ_ASSERT (first[0] == '/');
+      FUZZ_ASSERT (is_backing_file (first));
+    }
+  if (in.has_info && in.sysfs_path != NULL && is_backing_file (sysfs))
+    FUZZ_ASSERT (first != NULL && strcmp (first, sysfs) == 0);
+  else if (in.has_info && is_backing_file (name))
+    FUZZ_ASSERT (first != NULL && strcmp (first, name) == 0);
+  {
+    char *model = model_resolve (in.sysfs_path, name, binds, in.has_info,
+                                  r.load_mounts != NULL);
+    if ((first == NULL) != (model == NULL)
+        || (first != NULL && strcmp (first, model) != 0))
+      fprintf (stderr, "resolver: %s\nmodel: %s\n",
+               first ? first : "(none)", model ? model : "(none)");
+    FUZZ_ASSERT ((first == NULL) == (model == NULL));
+    FUZZ_ASSERT (first == NULL || strcmp (first, model) == 0);
+    free (model);
+  }
+
+  free (first);
+  free (second);
+  resolver_free (&r);
+  free (buf);
+  return 0;
+}
