@@ -17,7 +17,6 @@
 
 #include "listing.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include <unistd.h>
 #include <libsmartcols.h>
 
+#include "dynlib.h"
 #include "error.h"
 #include "xalloc.h"
 #include "loopdev.h"
@@ -70,17 +70,12 @@ load_smartcols (void)
     "scols_table_new_column", "scols_table_new_line", "scols_line_set_data",
     "scols_line_refer_data", "scols_print_table", "scols_unref_table"
   };
-  void **slot = (void **) &sc;
-  void *h = dlopen (SMARTCOLS_SONAME, RTLD_NOW | RTLD_LOCAL);
+  const char *why = NULL;
 
-  if (h == NULL)
-    error (EXIT_FAILURE, 0, _("cannot load %s: %s"), SMARTCOLS_SONAME,
-           dlerror ());
-  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-    if ((slot[i] = dlsym (h, names[i])) == NULL)
-      error (EXIT_FAILURE, 0, _("cannot load %s: %s"), SMARTCOLS_SONAME,
-             dlerror ());
   /* Left loaded: the table is printed and freed with it.  */
+  if (dynlib_load (SMARTCOLS_SONAME, names, sizeof names / sizeof *names,
+                   (void **) &sc, &why) == NULL)
+    error (EXIT_FAILURE, 0, _("cannot load %s: %s"), SMARTCOLS_SONAME, why);
 }
 
 static struct libscols_table *

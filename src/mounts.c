@@ -15,6 +15,7 @@
 #include <string.h>
 #include <libmount.h>
 
+#include "dynlib.h"
 #include "xalloc.h"
 #include "xvasprintf.h"
 
@@ -43,23 +44,12 @@ trace_str (const struct mount_table *t, const char *what, const char *detail)
   free (line);
 }
 
-/* Fills *API from an open libmount handle; returns false when a symbol
-   is missing.  */
-static bool
-bind_api (void *h, struct libmount_api *api)
-{
-  void **slot = (void **) api;
-  static const char *const names[] = {
-    "mnt_new_table_from_file", "mnt_new_iter", "mnt_free_iter",
-    "mnt_table_next_fs", "mnt_fs_get_devno", "mnt_fs_get_root",
-    "mnt_fs_get_target", "mnt_unref_table"
-  };
-
-  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-    if ((slot[i] = dlsym (h, names[i])) == NULL)
-      return false;
-  return true;
-}
+/* The names of the functions in struct libmount_api, in its order.  */
+static const char *const libmount_names[] = {
+  "mnt_new_table_from_file", "mnt_new_iter", "mnt_free_iter",
+  "mnt_table_next_fs", "mnt_fs_get_devno", "mnt_fs_get_root",
+  "mnt_fs_get_target", "mnt_unref_table"
+};
 
 const struct mount_entry *
 mounts_load (void *data, size_t *n)
@@ -70,14 +60,15 @@ mounts_load (void *data, size_t *n)
   struct libmnt_iter *it;
   struct libmnt_fs *fs;
   size_t alloc = 0;
-  void *h = dlopen (LIBMOUNT_SONAME, RTLD_NOW | RTLD_LOCAL);
+  const char *why = NULL;
+  void *h = dynlib_load (LIBMOUNT_SONAME, libmount_names,
+                         sizeof libmount_names / sizeof *libmount_names,
+                         (void **) &api, &why);
 
   *n = 0;
-  if (h == NULL || !bind_api (h, &api))
+  if (h == NULL)
     {
-      trace_str (t, "cannot load libmount", dlerror ());
-      if (h != NULL)
-        dlclose (h);
+      trace_str (t, "cannot load libmount", why);
       return NULL;
     }
   t->lib = h;
