@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # "make check" runs runtest over tests/losetup-container.*/ with the tool
-# init file tests/lib/losetup-container.exp.  Tests that need root and
+# init file tests/lib/losetup-container.exp, which also sets the locale
+# (the suite lives in tests/, not testsuite/, so DejaGnu's config/ lookup
+# does not apply: no config/unix.exp is needed).  Tests that need root and
 # loop devices report UNSUPPORTED elsewhere.
 
 DEJATOOL = losetup-container
@@ -44,7 +46,6 @@ tests_helpers_fake_original_CPPFLAGS =
 tests_helpers_loop_attach_CPPFLAGS =
 
 EXTRA_DIST += \
-  tests/config \
   tests/lib \
   tests/helpers/lib.sh \
   tests/scripts \
