@@ -43,6 +43,11 @@ struct loop_scan
   FILE *partitions;
   bool dev_subdir;              /* nodes are /dev/loop/N, not /dev/loopN */
   bool genuine;                 /* /sys/block is the kernel's sysfs */
+  /* /sys/devices/virtual/block, where the kernel's /sys/block/loopN links
+     point, or -1: reading there spares a link per device.  */
+  int virtual_dir;
+  bool virtual_seen;            /* a device was read there: the layout holds */
+  int dev_dir;                  /* /dev (or /dev/loop) for the nodes, or -1 */
   char *sysfs_path;             /* owned; handed out in loop_facts */
 };
 
@@ -109,6 +114,9 @@ loop_scan_open (void)
   struct stat st;
 
   scan->dev_subdir = stat ("/dev/loop", &st) == 0 && S_ISDIR (st.st_mode);
+  scan->virtual_dir = -1;
+  scan->dev_dir = open (scan->dev_subdir ? "/dev/loop" : "/dev",
+                        O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (stat ("/sys/block", &st) == 0 && S_ISDIR (st.st_mode))
     {
       struct statfs fs;
@@ -117,12 +125,17 @@ loop_scan_open (void)
       scan->genuine = (scan->sysblock != NULL
                        && fstatfs (dirfd (scan->sysblock), &fs) == 0
                        && fs.f_type == SYSFS_MAGIC);
+      if (scan->genuine)
+        scan->virtual_dir = open ("/sys/devices/virtual/block",
+                                  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     }
   else
     scan->partitions = fopen ("/proc/partitions", "re");
   if (scan->sysblock == NULL && scan->partitions == NULL)
     {
       int e = errno;
+      if (scan->dev_dir >= 0)
+        close (scan->dev_dir);
       free (scan);
       errno = e;
       return NULL;
@@ -139,6 +152,10 @@ loop_scan_close (struct loop_scan *scan)
     closedir (scan->sysblock);
   if (scan->partitions)
     fclose (scan->partitions);
+  if (scan->virtual_dir >= 0)
+    close (scan->virtual_dir);
+  if (scan->dev_dir >= 0)
+    close (scan->dev_dir);
   free (scan->sysfs_path);
   free (scan);
 }
@@ -184,13 +201,18 @@ node_is_loop (const struct loop_facts *f, struct stat *st)
    device is to be passed over: no node, not a loop device, or unbound by
    now.  A node that cannot be opened (permissions) leaves has_info false
    and the device listed, as losetup lists it; CHECKED says the node was
-   already found to be a loop device.  */
+   already found to be a loop device.  The node is opened relative to
+   SCAN's /dev, which spares a path walk per device.  */
 static bool
-read_info (struct loop_facts *f, bool checked)
+read_info (const struct loop_scan *scan, struct loop_facts *f, bool checked)
 {
   struct loop_info64 info;
   struct stat st;
-  int fd = open (f->device, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+  /* The node's name within dev_dir: what follows the last '/'.  */
+  int fd = (scan->dev_dir >= 0
+            ? openat (scan->dev_dir, strrchr (f->device, '/') + 1, flags)
+            : open (f->device, flags));
   int rc;
 
   f->has_info = false;
@@ -225,73 +247,78 @@ unbound (int err)
 }
 
 /* The kernel's /sys/block: entry NAME is loop device number N.  Returns
-   the text of the device the node NAME stands for, F filled; NULL with
-   errno set when the device is to be passed over.  */
-static char *
+   true when the device is listed, with F filled and *TEXT the malloc'd
+   text of the device the node NAME stands for (NULL: unreadable); false
+   when it is passed over.  */
+static bool
 facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
-                    const char *name)
+                    const char *name, char **text)
 {
   char path[NAME_MAX + sizeof "/loop/backing_file"];
-  char *text;
-  unsigned long n;
 
+  *text = NULL;
   if (!is_loop_name (name))
-    return NULL;
+    return false;
   snprintf (path, sizeof path, "%s/loop/backing_file", name);
-  text = loop_read_attribute (dirfd (scan->sysblock), path);
-  if ((text == NULL && unbound (errno)) || !set_device (scan, f, name)
-      || !read_info (f, false))
+  /* The kernel's loop entries link to /sys/devices/virtual/block/NAME:
+     read there.  Until a device has been found there, "not there" may
+     mean another layout, so look through the link as well.  */
+  if (scan->virtual_dir >= 0)
+    {
+      *text = loop_read_attribute (scan->virtual_dir, path);
+      if (*text != NULL || errno != ENOENT)
+        scan->virtual_seen = true;
+    }
+  if (scan->virtual_dir < 0
+      || (*text == NULL && errno == ENOENT && !scan->virtual_seen))
+    *text = loop_read_attribute (dirfd (scan->sysblock), path);
+  if ((*text == NULL && unbound (errno)) || !set_device (scan, f, name)
+      || !read_info (scan, f, false))
     goto skip;
-  n = strtoul (name + 4, NULL, 10);
-  if (f->has_info && f->number != n)
+  if (f->has_info && f->number != strtoul (name + 4, NULL, 10))
     {
       /* The node is another loop device's: losetup shows that one's.  */
-      free (text);
+      free (*text);
       snprintf (path, sizeof path, "loop%" PRIu32 "/loop/backing_file",
                 f->number);
-      text = loop_read_attribute (dirfd (scan->sysblock), path);
-      if (text == NULL && unbound (errno))
+      *text = loop_read_attribute (dirfd (scan->sysblock), path);
+      if (*text == NULL && unbound (errno))
         goto skip;
     }
-  errno = 0;
-  return text;
+  return true;
  skip:
-  free (text);
-  errno = ENOENT;
-  return NULL;
+  free (*text);
+  *text = NULL;
+  return false;
 }
 
-/* Anything else mounted on /sys/block: losetup's procedure, step by step.  */
-static char *
+/* Anything else mounted on /sys/block: losetup's procedure, step by step.
+   Returns as facts_from_genuine.  */
+static bool
 facts_from_other (struct loop_scan *scan, struct loop_facts *f,
-                  const char *name)
+                  const char *name, char **text)
 {
   char path[NAME_MAX + sizeof "/loop/backing_file"];
   char attr[sizeof "/sys/dev/block/4294967295:4294967295/loop/backing_file"];
   struct stat st;
-  char *text;
 
+  *text = NULL;
   if (strncmp (name, "loop", 4) != 0)
-    goto skip;
+    return false;
   snprintf (path, sizeof path, "%s/loop/backing_file", name);
   if (fstatat (dirfd (scan->sysblock), path, &st, 0) != 0
       || !set_device (scan, f, name) || !node_is_loop (f, &st))
-    goto skip;
+    return false;
   snprintf (attr, sizeof attr, "/sys/dev/block/%u:%u/loop/backing_file",
             major (st.st_rdev), minor (st.st_rdev));
-  text = loop_read_attribute (AT_FDCWD, attr);
-  if (text == NULL && unbound (errno))
-    goto skip;
-  if (!read_info (f, true))
+  *text = loop_read_attribute (AT_FDCWD, attr);
+  if ((*text == NULL && unbound (errno)) || !read_info (scan, f, true))
     {
-      free (text);
-      goto skip;
+      free (*text);
+      *text = NULL;
+      return false;
     }
-  errno = 0;
-  return text;
- skip:
-  errno = ENOENT;
-  return NULL;
+  return true;
 }
 
 static bool
@@ -301,10 +328,10 @@ next_from_sysfs (struct loop_scan *scan, struct loop_facts *f)
 
   while ((d = readdir (scan->sysblock)) != NULL)
     {
-      char *text = (scan->genuine ? facts_from_genuine (scan, f, d->d_name)
-                    : facts_from_other (scan, f, d->d_name));
+      char *text;
 
-      if (text == NULL && errno == ENOENT)
+      if (!(scan->genuine ? facts_from_genuine (scan, f, d->d_name, &text)
+            : facts_from_other (scan, f, d->d_name, &text)))
         continue;
       free (scan->sysfs_path);
       if (text != NULL && *text == '\0')
@@ -335,7 +362,7 @@ next_from_partitions (struct loop_scan *scan, struct loop_facts *f)
       if (sscanf (line, " %u %*s %*s %128[^\n ]", &maj, name) != 2
           || maj != LOOP_MAJOR || !is_loop_name (name))
         continue;
-      if (!set_device (scan, f, name) || !read_info (f, false)
+      if (!set_device (scan, f, name) || !read_info (scan, f, false)
           || !f->has_info)
         continue;
       memcpy (f->marked_name, f->file_name, LO_NAME_SIZE);
