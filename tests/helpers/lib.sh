@@ -154,6 +154,22 @@ as_losetup() {
   THEIRS="env PATH=$SCRATCH/as-theirs:$PATH losetup"
 }
 
+# ct_attach ROOT HOSTFILE BIND -- COMMAND...: runs COMMAND, which attaches
+# HOSTFILE and prints the device, in a container on ROOT with BIND
+# (HOSTDIR:CTDIR); stores the device in $DEV and records it for cleanup.
+# Returns 1, with $DEV empty, when no device came back.
+ct_attach() {
+  _ct_root=$1 _ct_host=$2 _ct_bind=$3; shift 4
+  rm -f "$SCRATCH/out/.attached"
+  in_container "$_ct_root" "$_ct_bind" -- \
+    sh -c '"$@" >/lc/out/.attached' sh "$@"
+  DEV=$(cat "$SCRATCH/out/.attached" 2>/dev/null)
+  case $DEV in
+    /dev/loop*) track "$DEV" "$_ct_host" ;;
+    *) DEV=; return 1 ;;
+  esac
+}
+
 # same_output NAME CMD1 -- CMD2: runs both and compares stdout, stderr and
 # exit status byte for byte; reports NAME.  Listings can change when other
 # processes attach devices meanwhile, so a difference is retried once

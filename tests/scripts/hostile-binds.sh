@@ -24,13 +24,8 @@ FILE=$POOL/$NAME
 mkdir "$POOL" "$SCRATCH/root"
 truncate -s 1M "$FILE"
 
-in_container "$SCRATCH/root" "$POOL:/ctpool" -- \
-  sh -c '"$@" >/lc/out/dev' sh "$UL" --show -f "/ctpool/$NAME"
-DEV=$(cat "$SCRATCH/out/dev" 2>/dev/null)
-case $DEV in
-  /dev/loop*) track "$DEV" "$FILE" ;;
-  *) fail "attach inside a container"; exit 0 ;;
-esac
+ct_attach "$SCRATCH/root" "$FILE" "$POOL:/ctpool" -- \
+  "$UL" --show -f "/ctpool/$NAME" || { fail "attach inside a container"; exit 0; }
 sysblock_prepare "$DEV" && sysblock_mount || { fail "private /sys/block"; exit 0; }
 
 # The scene, checked before anything else: util-linux shows the cut path.

@@ -43,13 +43,10 @@ mkdir -p "$DEEP"
 attach_both() {
   truncate -s 1M "$2" || { fail "$1: create the file"; return 1; }
   _h=$(attach "$2") || { fail "$1: attach on the host"; return 1; }
-  in_container "$SCRATCH/root" "$POOL:/ctpool" -- \
-    sh -c '"$@" >/lc/out/dev' sh "$UL" --show -f "/ctpool/${2#"$POOL"/}"
-  _c=$(cat "$SCRATCH/out/dev" 2>/dev/null)
-  case $_c in
-    /dev/loop*) track "$_c" "$2" ;;
-    *) fail "$1: attach inside a container"; return 1 ;;
-  esac
+  ct_attach "$SCRATCH/root" "$2" "$POOL:/ctpool" -- \
+    "$UL" --show -f "/ctpool/${2#"$POOL"/}" \
+    || { fail "$1: attach inside a container"; return 1; }
+  _c=$DEV
   eval "HOST_$1=\$_h CT_$1=\$_c"
   DEVICES="$DEVICES $_h $_c"
 }

@@ -13,19 +13,6 @@ ROOT=$SCRATCH/root
 mkdir "$ROOT"
 LIST="/lc/bin/losetup-container -l -O NAME,BACK-FILE"
 
-# ct_attach OUTNAME HOSTFILE BIND -- COMMAND...: runs COMMAND (which prints
-# a device) in a container with BIND, records the device for cleanup
-# against HOSTFILE and stores it in $DEV.
-ct_attach() {
-  _out=$1 _host=$2 _bind=$3; shift 4
-  in_container "$ROOT" "$_bind" -- sh -c '"$@" >"/lc/out/$0"' "$_out" "$@"
-  DEV=$(cat "$SCRATCH/out/$_out" 2>/dev/null)
-  case $DEV in
-    /dev/loop*) track "$DEV" "$_host" ;;
-    *) fail "attach $_host inside a container"; exit 0 ;;
-  esac
-}
-
 # ct_list OUTNAME [ENV=VALUE]... -- BIND...: lists inside a fresh container
 # with BINDs; our listing in $SCRATCH/out/OUTNAME (.err, .status), losetup's
 # in OUTNAME.ul.
@@ -47,8 +34,8 @@ listed_ok() {
 # --- the seed's scene -----------------------------------------------------
 mkdir "$SCRATCH/pools"
 truncate -s 1M "$SCRATCH/pools/example"
-ct_attach dev1 "$SCRATCH/pools/example" "$SCRATCH/pools:/foo" -- \
-  "$UL" --show -f /foo/example
+ct_attach "$ROOT" "$SCRATCH/pools/example" "$SCRATCH/pools:/foo" -- \
+  "$UL" --show -f /foo/example || { fail "attach in a container"; exit 0; }
 SEED=$DEV
 
 ct_list seed -- "$SCRATCH/pools:/foo"
@@ -101,8 +88,9 @@ for v in $VOLS; do
   truncate -s 1M "$SCRATCH/linstor/pool1/$v"
   check "volume path is longer than lo_file_name keeps (${#POOL}+${#v}+1)" \
     test $(( ${#POOL} + ${#v} + 1 )) -gt 63
-  ct_attach "vol.$v" "$SCRATCH/linstor/pool1/$v" "$SCRATCH/linstor/pool1:$POOL" \
-    -- "$UL" --show -f "$POOL/$v"
+  ct_attach "$ROOT" "$SCRATCH/linstor/pool1/$v" "$SCRATCH/linstor/pool1:$POOL" \
+    -- "$UL" --show -f "$POOL/$v" \
+    || { fail "attach in a container"; exit 0; }
   printf '%s %s\n' "$DEV" "$POOL/$v" >>"$SCRATCH/volumes"
 done
 
@@ -133,17 +121,20 @@ done
 
 # --- attached the way container runtimes do it -----------------------------
 truncate -s 1M "$SCRATCH/pools/relative.img"
-ct_attach rt-rel "$SCRATCH/pools/relative.img" "$SCRATCH/pools:/foo" -- \
-  /lc/helpers/loop-attach /foo/relative.img relative.img
+ct_attach "$ROOT" "$SCRATCH/pools/relative.img" "$SCRATCH/pools:/foo" -- \
+  /lc/helpers/loop-attach /foo/relative.img relative.img \
+    || { fail "attach in a container"; exit 0; }
 REL=$DEV
 LONG=runtime-volume-with-a-name-long-enough-to-fill-lo-file-name-entirely.img
 truncate -s 1M "$SCRATCH/pools/$LONG"
-ct_attach rt-raw "$SCRATCH/pools/$LONG" "$SCRATCH/pools:/foo" -- \
-  /lc/helpers/loop-attach "/foo/$LONG" "/foo/$LONG" raw
+ct_attach "$ROOT" "$SCRATCH/pools/$LONG" "$SCRATCH/pools:/foo" -- \
+  /lc/helpers/loop-attach "/foo/$LONG" "/foo/$LONG" raw \
+    || { fail "attach in a container"; exit 0; }
 RAW=$DEV
 truncate -s 1M "$SCRATCH/pools/empty.img"
-ct_attach rt-empty "$SCRATCH/pools/empty.img" "$SCRATCH/pools:/foo" -- \
-  /lc/helpers/loop-attach /foo/empty.img ""
+ct_attach "$ROOT" "$SCRATCH/pools/empty.img" "$SCRATCH/pools:/foo" -- \
+  /lc/helpers/loop-attach /foo/empty.img "" \
+    || { fail "attach in a container"; exit 0; }
 EMPTY=$DEV
 
 ct_list runtime -- "$SCRATCH/pools:/foo"

@@ -74,13 +74,8 @@ POOL=$SCRATCH/pool
 NAME=lc-secure-$$.img
 mkdir "$POOL" "$SCRATCH/root" && chmod 755 "$POOL"
 truncate -s 1M "$POOL/$NAME"
-in_container "$SCRATCH/root" "$POOL:/ctpool" -- \
-  sh -c '"$@" >/lc/out/dev' sh "$UL" --show -f "/ctpool/$NAME"
-DEV=$(cat "$SCRATCH/out/dev" 2>/dev/null)
-case $DEV in
-  /dev/loop*) track "$DEV" "$POOL/$NAME" ;;
-  *) fail "attach inside a container"; exit 0 ;;
-esac
+ct_attach "$SCRATCH/root" "$POOL/$NAME" "$POOL:/ctpool" -- \
+  "$UL" --show -f "/ctpool/$NAME" || { fail "attach inside a container"; exit 0; }
 sysblock_prepare "$DEV" && sysblock_mount || { fail "private /sys/block"; exit 0; }
 
 # listed AS COPY OUT: the listing with both variables set, stdout in

@@ -26,10 +26,8 @@ trap '[ -z "$SEEN_MOUNTED" ] || umount "$SCRATCH/seen"; sysblock_restore; lc_cle
 POOL=$SCRATCH/pool
 mkdir "$POOL" "$SCRATCH/root" "$SCRATCH/seen" "$SCRATCH/decoy"
 truncate -s 1M "$POOL/restart.img" "$SCRATCH/decoy/restart.img"
-in_container "$SCRATCH/root" "$POOL:/ctpool" -- \
-  sh -c '"$@" >/lc/out/d' sh "$UL" --show -f /ctpool/restart.img
-DEV=$(cat "$SCRATCH/out/d" 2>/dev/null)
-[ -n "$DEV" ] && track "$DEV" "$POOL/restart.img" || { fail "attach"; exit 0; }
+ct_attach "$SCRATCH/root" "$POOL/restart.img" "$POOL:/ctpool" -- \
+  "$UL" --show -f /ctpool/restart.img || { fail "attach"; exit 0; }
 mount --bind "$POOL" "$SCRATCH/seen" && SEEN_MOUNTED=1
 sysblock_prepare "$DEV" && sysblock_mount || { fail "private /sys/block"; exit 0; }
 

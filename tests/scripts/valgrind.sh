@@ -62,29 +62,26 @@ D1=$(attach "$POOL/host.img") || { fail "attach"; exit 0; }
 # 2. A container restart; the pool is also bound at $SCRATCH/seen in this
 # namespace, which only the mount table tells.
 truncate -s 1M "$POOL/restart.img"
-in_container "$SCRATCH/root" "$POOL:/ctpool" -- \
-  sh -c '"$@" >/lc/out/d2' sh "$UL" --show -f /ctpool/restart.img
-D2=$(cat "$SCRATCH/out/d2" 2>/dev/null)
-[ -n "$D2" ] && track "$D2" "$POOL/restart.img" || { fail "attach 2"; exit 0; }
+ct_attach "$SCRATCH/root" "$POOL/restart.img" "$POOL:/ctpool" -- \
+  "$UL" --show -f /ctpool/restart.img || { fail "attach 2"; exit 0; }
+D2=$DEV
 mount --bind "$POOL" "$SCRATCH/seen" && SEEN_MOUNTED=1
 
 # 3. A long name cut by the kernel, bound at the same path inside (the
 # piraeus way): rebuilt from its halves.
 LONGNAME=pvc-0b7e9d2a-5c1e-4b7a-9d2f-7f6e5d4c3b2a-with-a-long-suffix_00000.img
 truncate -s 1M "$POOL/$LONGNAME"
-in_container "$SCRATCH/root" "$POOL:$POOL" -- \
-  sh -c '"$@" >/lc/out/d3' sh "$UL" --show -f "$POOL/$LONGNAME"
-D3=$(cat "$SCRATCH/out/d3" 2>/dev/null)
-[ -n "$D3" ] && track "$D3" "$POOL/$LONGNAME" || { fail "attach 3"; exit 0; }
+ct_attach "$SCRATCH/root" "$POOL/$LONGNAME" "$POOL:$POOL" -- \
+  "$UL" --show -f "$POOL/$LONGNAME" || { fail "attach 3"; exit 0; }
+D3=$DEV
 
 # 4. A container restart, then the directory it bound hidden under an
 # empty tmpfs in this namespace: no path leads to the file any more.
 mkdir "$SCRATCH/hidden"
 truncate -s 1M "$SCRATCH/hidden/gone.img"
-in_container "$SCRATCH/root" "$SCRATCH/hidden:/ctgone" -- \
-  sh -c '"$@" >/lc/out/d4' sh "$UL" --show -f /ctgone/gone.img
-D4=$(cat "$SCRATCH/out/d4" 2>/dev/null)
-[ -n "$D4" ] && track "$D4" "$SCRATCH/hidden/gone.img" || { fail "attach 4"; exit 0; }
+ct_attach "$SCRATCH/root" "$SCRATCH/hidden/gone.img" "$SCRATCH/hidden:/ctgone" -- \
+  "$UL" --show -f /ctgone/gone.img || { fail "attach 4"; exit 0; }
+D4=$DEV
 mount -t tmpfs lc-hide "$SCRATCH/hidden" && HIDDEN_MOUNTED=1
 
 sysblock_prepare "$D1" "$D2" "$D3" "$D4" && sysblock_mount ||
