@@ -48,6 +48,7 @@ tests_helpers_loop_attach_CPPFLAGS =
 EXTRA_DIST += \
   tests/lib \
   tests/helpers/lib.sh \
+  tests/helpers/ul-losetup.sh \
   tests/scripts \
   tests/losetup-container.cli \
   tests/losetup-container.detect \

@@ -62,25 +62,8 @@ mark() {
 "
 }
 
-# Prints the path of util-linux losetup.  Asked with a bogus original, a
-# losetup-container installed as losetup fails where util-linux answers.
-find_ul_losetup() {
-  local c
-  if [ -n "${BENCH_LOSETUP:-}" ]; then
-    printf '%s\n' "$BENCH_LOSETUP"
-    return 0
-  fi
-  for c in /usr/sbin/losetup.distrib /usr/sbin/losetup.usr-is-merged \
-           /usr/sbin/losetup.util-linux /usr/sbin/losetup /sbin/losetup; do
-    [ -x "$c" ] || continue
-    if LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent "$c" --version \
-         2>/dev/null | grep -q 'util-linux'; then
-      printf '%s\n' "$c"
-      return 0
-    fi
-  done
-  return 1
-}
+# find_ul_losetup: where util-linux losetup is (shared with the tests).
+. "$(dirname "$0")/../helpers/ul-losetup.sh"
 
 # ---------------------------------------------------------------- checks
 missing=
@@ -95,7 +78,8 @@ elif [ ! -x "$LC" ]; then
   missing="$missing
   - $LC: not an executable (build it first: make)"
 fi
-UL=$(find_ul_losetup) || { UL=; missing="$missing
+UL=${BENCH_LOSETUP:-}
+[ -n "$UL" ] || UL=$(find_ul_losetup) || { UL=; missing="$missing
   - util-linux losetup (Debian package: mount)"; }
 command -v hyperfine >/dev/null 2>&1 || missing="$missing
   - hyperfine (Debian package: hyperfine)"
