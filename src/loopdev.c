@@ -217,16 +217,12 @@ read_info (const struct loop_scan *scan, struct loop_facts *f, bool checked)
 
   f->has_info = false;
   if (fd < 0)
-    {
-      f->info_errno = errno;
-      return (errno != ENOENT && errno != ENOTDIR
-              && (checked || node_is_loop (f, &st)));
-    }
+    return (errno != ENOENT && errno != ENOTDIR
+            && (checked || node_is_loop (f, &st)));
   /* Zeroed first: tools that do not know this ioctl (valgrind 3.19) would
      take every byte of the answer for uninitialised.  */
   memset (&info, 0, sizeof info);
   rc = ioctl (fd, LOOP_GET_STATUS64, &info);
-  f->info_errno = rc == 0 ? 0 : errno;
   close (fd);
   if (rc != 0)
     return false;               /* ENXIO: detached meanwhile; ENOTTY ... */

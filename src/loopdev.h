@@ -25,7 +25,6 @@ struct loop_facts
   dev_t backing_dev;            /* lo_device, decoded */
   uint64_t backing_ino;         /* lo_inode */
   uint32_t number;              /* lo_number: which loop device answered */
-  int info_errno;               /* why has_info is false */
   char marked_name[LO_NAME_SIZE];       /* storage for losetup_text */
 };
 
