@@ -114,6 +114,15 @@ without() {
 [ -d "$altdir" ] || { complain "altdir $altdir invalid"; exit 2; }
 [ -d "$admindir" ] || { complain "admindir $admindir invalid"; exit 2; }
 
+# load_registered NAME PATH: loads NAME's state, or exits 2 as the real
+# tool does when PATH is not one of its alternatives.
+load_registered() {
+  if ! load "$1" || ! registered "$2"; then
+    complain "$2 has not been configured as an alternative for $1"
+    exit 2
+  fi
+}
+
 case ${1-} in
 --install)
   [ $# -eq 5 ] || usage "--install LINK NAME PATH PRIORITY"
@@ -146,10 +155,7 @@ case ${1-} in
 --remove)
   [ $# -eq 3 ] || usage "--remove NAME PATH"
   name=$2 path=$3
-  if ! load "$name" || ! registered "$path"; then
-    complain "$path has not been configured as an alternative for $name"
-    exit 2
-  fi
+  load_registered "$name" "$path"
   paths=$(without "$path"; echo x)
   paths=${paths%x}
   if [ -z "$paths" ]; then
@@ -167,10 +173,7 @@ case ${1-} in
 --set)
   [ $# -eq 3 ] || usage "--set NAME PATH"
   name=$2 path=$3
-  if ! load "$name" || ! registered "$path"; then
-    complain "$path has not been configured as an alternative for $name"
-    exit 2
-  fi
+  load_registered "$name" "$path"
   mode=manual
   save "$name" && point "$name" "$path" || exit 2
   ;;
