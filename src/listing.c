@@ -195,18 +195,16 @@ int
 list_backing_files (void (*trace) (const char *line))
 {
   struct mount_table mounts = { .trace = trace };
-  struct resolver r;
+  struct resolver_ops ops = {
+    .stat_path = stat_path, .load_mounts = mounts_load,
+    .mounts_data = &mounts, .trace = trace
+  };
+  struct resolver *r = resolver_new (&ops, secure_getenv (ENV_BIND_MOUNTS));
   struct loop_facts f;
   struct loop_scan *scan;
   struct row *rows = NULL;
   size_t n = 0, alloc = 0;
   int rc = 0;
-
-  resolver_init (&r, secure_getenv (ENV_BIND_MOUNTS));
-  r.stat_path = stat_path;
-  r.load_mounts = mounts_load;
-  r.mounts_data = &mounts;
-  r.trace = trace;
 
   /* Neither /sys/block nor /proc/partitions: losetup lists nothing.  */
   scan = loop_scan_open ();
@@ -220,7 +218,7 @@ list_backing_files (void (*trace) (const char *line))
         .dev = f.backing_dev,
         .ino = f.backing_ino,
       };
-      char *path = resolve (&r, &in);
+      char *path = resolve (r, &in);
 
       if (n == alloc)
         rows = x2nrealloc (rows, &alloc, sizeof *rows);
@@ -241,7 +239,7 @@ list_backing_files (void (*trace) (const char *line))
   else
     rc = print_with_smartcols (rows, n);
   free (rows);
-  resolver_free (&r);
+  resolver_free (r);
   mounts_free (&mounts);
   return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

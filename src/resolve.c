@@ -35,6 +35,18 @@
 #include "xstrndup.h"
 #include "xvasprintf.h"
 
+struct resolver
+{
+  struct resolver_ops ops;
+  char **binds;                 /* LOSETUP_CONTAINER_BIND_MOUNTS, split */
+  size_t n_binds;
+  const struct mount_entry *mounts;     /* owned by the loader */
+  size_t n_mounts;
+  bool mounts_loaded;
+  char *buf;                    /* the candidate being tried */
+  size_t bufsize;
+};
+
 static void
 trace_line (const struct resolver *r, const char *fmt, ...)
 {
@@ -44,7 +56,7 @@ trace_line (const struct resolver *r, const char *fmt, ...)
   va_start (ap, fmt);
   line = xvasprintf (fmt, ap);
   va_end (ap);
-  r->trace (line);
+  r->ops.trace (line);
   free (line);
 }
 
@@ -53,7 +65,7 @@ trace_line (const struct resolver *r, const char *fmt, ...)
 #define tracef(r, ...) \
   do \
     { \
-      if ((r)->trace != NULL) \
+      if ((r)->ops.trace != NULL) \
         trace_line ((r), __VA_ARGS__); \
     } \
   while (0)
@@ -66,22 +78,26 @@ q (int n, const char *s)
   return quotearg_n_style (n, c_quoting_style, s);
 }
 
-void
-resolver_init (struct resolver *r, const char *binds)
+struct resolver *
+resolver_new (const struct resolver_ops *ops, const char *binds)
 {
-  memset (r, 0, sizeof *r);
+  struct resolver *r = xzalloc (sizeof *r);
+
+  r->ops = *ops;
   r->binds = split_bind_mounts (binds, &r->n_binds);
+  return r;
 }
 
 void
 resolver_free (struct resolver *r)
 {
+  if (r == NULL)
+    return;
   for (size_t i = 0; i < r->n_binds; i++)
     free (r->binds[i]);
   free (r->binds);
   free (r->buf);
-  r->binds = NULL;
-  r->buf = NULL;
+  free (r);
 }
 
 char **
@@ -142,9 +158,9 @@ join (struct resolver *r, const char *dir, size_t dirlen, const char *suffix)
   return r->buf;
 }
 
-/* Returns true when PATH is IN's backing file.  WHAT names the candidate
-   in the trace.  */
-static bool
+/* Returns PATH when it is IN's backing file, else NULL.  WHAT names the
+   candidate in the trace.  */
+static const char *
 accept (struct resolver *r, const struct resolve_input *in,
         const char *what, const char *path)
 {
@@ -156,9 +172,9 @@ accept (struct resolver *r, const struct resolve_input *in,
     {
       tracef (r, "%s: %s %s: refused: not an absolute path",
               in->name, what, q (0, path));
-      return false;
+      return NULL;
     }
-  e = r->stat_path (path, &dev, &ino);
+  e = r->ops.stat_path (path, &dev, &ino);
   if (e != 0)
     tracef (r, "%s: %s %s: refused: %s", in->name, what, q (0, path),
             strerror (e));
@@ -170,33 +186,37 @@ accept (struct resolver *r, const struct resolve_input *in,
     {
       tracef (r, "%s: %s %s: accepted: same device and inode",
               in->name, what, q (0, path));
-      return true;
+      return path;
     }
-  return false;
+  return NULL;
 }
 
 /* Candidate 2: lo_file_name was cut to 63 bytes.  The real path ends with
    the sysfs path, so wherever the tail of the cut name is a head of the
-   sysfs path, the two halves together may be the whole.  */
-static bool
+   sysfs path, the two halves together may be the whole.  Returns the
+   accepted path (in R's buffer) or NULL.  */
+static const char *
 try_rebuilt (struct resolver *r, const struct resolve_input *in)
 {
-  const char *name = in->file_name, *sys = in->sysfs_path;
+  const char *name = in->file_name, *sys = in->sysfs_path, *res;
   size_t len = strlen (name);
 
   if (len < LO_NAME_SIZE - 1 || sys == NULL || name[0] != '/')
-    return false;
+    return NULL;
   for (size_t i = 1; i <= len; i++)
     if (strncmp (name + i, sys, len - i) == 0
-        && accept (r, in, "rebuilt name", join (r, name, i, sys)))
-      return true;
-  return false;
+        && (res = accept (r, in, "rebuilt name", join (r, name, i, sys))))
+      return res;
+  return NULL;
 }
 
-/* Candidate 3: the directories the caller says are bind mounts.  */
-static bool
+/* Candidate 3: the directories the caller says are bind mounts.  Returns
+   the accepted path (in R's buffer) or NULL.  */
+static const char *
 try_binds (struct resolver *r, const struct resolve_input *in)
 {
+  const char *res;
+
   for (size_t i = 0; i < r->n_binds; i++)
     {
       const char *b = r->binds[i];
@@ -206,11 +226,12 @@ try_binds (struct resolver *r, const struct resolve_input *in)
                   "without . or .. components", in->name, q (0, b));
           continue;
         }
-      if (accept (r, in, "bind mount", join (r, b, strlen (b),
-                                             in->sysfs_path)))
-        return true;
+      res = accept (r, in, "bind mount", join (r, b, strlen (b),
+                                               in->sysfs_path));
+      if (res != NULL)
+        return res;
     }
-  return false;
+  return NULL;
 }
 
 /* Returns the part of SYS below ROOT when SYS lies under ROOT (a whole
@@ -227,15 +248,18 @@ below_root (const char *sys, const char *root)
   return sys + len;
 }
 
-/* Candidate 4: the mounts of the backing file's file system.  */
-static bool
+/* Candidate 4: the mounts of the backing file's file system.  Returns
+   the accepted path (in R's buffer) or NULL.  */
+static const char *
 try_mounts (struct resolver *r, const struct resolve_input *in)
 {
+  const char *res;
+
   if (!r->mounts_loaded)
     {
       r->mounts_loaded = true;
-      if (r->load_mounts != NULL)
-        r->mounts = r->load_mounts (r->mounts_data, &r->n_mounts);
+      if (r->ops.load_mounts != NULL)
+        r->mounts = r->ops.load_mounts (r->ops.mounts_data, &r->n_mounts);
       tracef (r, "mount table: %zu mounts", r->n_mounts);
     }
   for (size_t i = 0; i < r->n_mounts; i++)
@@ -245,23 +269,24 @@ try_mounts (struct resolver *r, const struct resolve_input *in)
 
       if (m->dev != in->dev || m->target == NULL || m->target[0] != '/')
         continue;
-      if (accept (r, in, "mount point", join (r, m->target,
-                                              strlen (m->target),
-                                              in->sysfs_path)))
-        return true;
+      res = accept (r, in, "mount point", join (r, m->target,
+                                                strlen (m->target),
+                                                in->sysfs_path));
+      if (res != NULL)
+        return res;
       rest = m->root ? below_root (in->sysfs_path, m->root) : NULL;
       if (rest != NULL
-          && accept (r, in, "mount root", join (r, m->target,
-                                                strlen (m->target), rest)))
-        return true;
+          && (res = accept (r, in, "mount root",
+                            join (r, m->target, strlen (m->target), rest))))
+        return res;
     }
-  return false;
+  return NULL;
 }
 
 char *
 resolve (struct resolver *r, const struct resolve_input *in)
 {
-  const char *sys = in->sysfs_path;
+  const char *sys = in->sysfs_path, *res;
 
   if (!in->has_info)
     {
@@ -279,8 +304,9 @@ resolve (struct resolver *r, const struct resolve_input *in)
     return xstrdup (in->file_name);
   if (sys == NULL || sys[0] != '/')
     return NULL;
-  if (try_rebuilt (r, in) || try_binds (r, in) || try_mounts (r, in))
-    return xstrdup (r->buf);
+  if ((res = try_rebuilt (r, in)) || (res = try_binds (r, in))
+      || (res = try_mounts (r, in)))
+    return xstrdup (res);
   tracef (r, "%s: no candidate accepted: printing the sysfs path",
           in->name);
   return NULL;

@@ -32,33 +32,33 @@ struct mount_entry
   const char *target;           /* where */
 };
 
-struct resolver
+/* How the resolver reaches the world; copied by resolver_new.  */
+struct resolver_ops
 {
   /* Fills *DEV and *INO for PATH as stat(2) does and returns 0, or
      returns an errno value.  */
   int (*stat_path) (const char *path, dev_t *dev, uint64_t *ino);
-  /* Entries of LOSETUP_CONTAINER_BIND_MOUNTS, already split.  */
-  char **binds;
-  size_t n_binds;
   /* Loads the mount table; called at most once, and only when a device
      still needs it.  Returns the entries and stores their number in *N;
-     NULL with *N = 0 when there is none.  */
+     NULL with *N = 0 when there is none.  NULL: no mount table.  The
+     entries must outlive the resolver.  */
   const struct mount_entry *(*load_mounts) (void *data, size_t *n);
-  void *mounts_data;
+  void *mounts_data;            /* passed to load_mounts */
   /* Receives one line of trace (no newline); NULL for no trace.  */
   void (*trace) (const char *line);
-
-  /* Private state.  */
-  const struct mount_entry *mounts;
-  size_t n_mounts;
-  bool mounts_loaded;
-  char *buf;
-  size_t bufsize;
 };
 
-/* Sets up R with its callbacks; BINDS is the raw variable (or NULL).  */
-void resolver_init (struct resolver *r, const char *binds);
+/* A resolver's state is its own: built by resolver_new, used through
+   resolve, released by resolver_free.  */
+struct resolver;
 
+/* Returns a new resolver that reaches the world through OPS; BINDS is the
+   raw LOSETUP_CONTAINER_BIND_MOUNTS value (or NULL).  Free it with
+   resolver_free.  */
+struct resolver *resolver_new (const struct resolver_ops *ops,
+                               const char *binds);
+
+/* Frees R and all it owns; R may be NULL.  */
 void resolver_free (struct resolver *r);
 
 /* Returns the path of IN's backing file as seen here: the first candidate

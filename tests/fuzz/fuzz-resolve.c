@@ -259,7 +259,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   char name[LO_NAME_SIZE + 1];
   size_t clen, sel = 3, name_len;
   unsigned int flags;
-  struct resolver r;
+  struct resolver_ops ops = { .stat_path = fake_stat };
+  struct resolver *r;
   struct resolve_input in;
   char *first, *second;
 
@@ -305,14 +306,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   in.dev = DEV_A;
   in.ino = INO_A;
 
-  resolver_init (&r, binds);
-  r.stat_path = fake_stat;
-  r.load_mounts = flags & F_NO_MOUNT_LOADER ? NULL : fake_mounts;
-  r.trace = flags & F_TRACE ? check_trace : NULL;
+  ops.load_mounts = flags & F_NO_MOUNT_LOADER ? NULL : fake_mounts;
+  ops.trace = flags & F_TRACE ? check_trace : NULL;
+  r = resolver_new (&ops, binds);
   stat_calls = mount_loads = 0;
 
-  first = resolve (&r, &in);
-  second = resolve (&r, &in);
+  first = resolve (r, &in);
+  second = resolve (r, &in);
 
   FUZZ_ASSERT ((first == NULL) == (second == NULL));
   FUZZ_ASSERT (first == NULL || strcmp (first, second) == 0);
@@ -330,7 +330,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     FUZZ_ASSERT (first != NULL && strcmp (first, name) == 0);
   {
     char *model = model_resolve (in.sysfs_path, name, binds, in.has_info,
-                                  r.load_mounts != NULL);
+                                  ops.load_mounts != NULL);
     if ((first == NULL) != (model == NULL)
         || (first != NULL && strcmp (first, model) != 0))
       fprintf (stderr, "resolver: %s\nmodel: %s\n",
@@ -342,7 +342,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   free (first);
   free (second);
-  resolver_free (&r);
+  resolver_free (r);
   free (buf);
   return 0;
 }

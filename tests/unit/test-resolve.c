@@ -64,18 +64,17 @@ fake_mounts (void *data, size_t *n)
 static char *
 run (const char *binds, const char *sysfs, const char *name, uint64_t ino)
 {
-  struct resolver r;
+  static const struct resolver_ops ops = {
+    .stat_path = fake_stat, .load_mounts = fake_mounts
+  };
+  struct resolver *r = resolver_new (&ops, binds);
   struct resolve_input in = {
     .name = "/dev/loop0", .sysfs_path = sysfs, .has_info = true,
     .file_name = name, .dev = DISK, .ino = ino
   };
-  char *res;
+  char *res = resolve (r, &in);
 
-  resolver_init (&r, binds);
-  r.stat_path = fake_stat;
-  r.load_mounts = fake_mounts;
-  res = resolve (&r, &in);
-  resolver_free (&r);
+  resolver_free (r);
   return res;
 }
 
@@ -220,19 +219,18 @@ static void
 test_no_facts (void)
 {
   static const struct file fs[] = { {"/a.img", DISK, 70} };
-  struct resolver r;
+  static const struct resolver_ops ops = { .stat_path = fake_stat };
+  struct resolver *r = resolver_new (&ops, NULL);
   struct resolve_input in = { .name = "/dev/loop0", .sysfs_path = "/a.img",
                               .has_info = false, .file_name = "" };
   char *res;
 
   SET_FILES (fs);
-  resolver_init (&r, NULL);
-  r.stat_path = fake_stat;
   stat_calls = 0;
-  res = resolve (&r, &in);
+  res = resolve (r, &in);
   CHECK (res == NULL && stat_calls == 0,
          "without ioctl facts nothing is accepted or even looked at");
-  resolver_free (&r);
+  resolver_free (r);
   expect ("no sysfs text: lo_file_name alone", run (NULL, NULL, "/a.img", 70),
           "/a.img");
   expect ("a deleted file keeps losetup's text",
