@@ -30,6 +30,7 @@ struct libmount_api
   __typeof__ (mnt_fs_get_root) *fs_get_root;
   __typeof__ (mnt_fs_get_target) *fs_get_target;
   __typeof__ (mnt_unref_table) *unref_table;
+  __typeof__ (mnt_fs_get_fstype) *fs_get_fstype;
 };
 
 static void
@@ -48,7 +49,7 @@ trace_str (const struct mount_table *t, const char *what, const char *detail)
 static const char *const libmount_names[] = {
   "mnt_new_table_from_file", "mnt_new_iter", "mnt_free_iter",
   "mnt_table_next_fs", "mnt_fs_get_devno", "mnt_fs_get_root",
-  "mnt_fs_get_target", "mnt_unref_table"
+  "mnt_fs_get_target", "mnt_unref_table", "mnt_fs_get_fstype"
 };
 
 const struct mount_entry *
@@ -88,6 +89,7 @@ mounts_load (void *data, size_t *n)
       t->entries[t->n].dev = api.fs_get_devno (fs);
       t->entries[t->n].root = api.fs_get_root (fs);
       t->entries[t->n].target = api.fs_get_target (fs);
+      t->entries[t->n].fstype = api.fs_get_fstype (fs);
       t->n++;
     }
   api.free_iter (it);

@@ -15,9 +15,24 @@
      2. a cut lo_file_name (63 bytes, as the kernel keeps them) completed
         with the sysfs path where the two overlap;
      3. each LOSETUP_CONTAINER_BIND_MOUNTS entry joined with the sysfs path;
-     4. each mount of the backing file's file system: mount point joined
-        with the sysfs path, and with what follows the mount's root in it.
-   Nothing accepted: the caller prints what losetup prints.  */
+     4. each mount that the mount table shows with the file's device:
+        mount point joined with the sysfs path, and with what follows the
+        mount's root in it;
+     5. the same mounts again, when the attaching container bound a parent
+        of the mount's root: the sysfs path is then a head, with which the
+        mount's root ends, and a tail; mount point joined with the tail,
+        or the mount point itself when the tail is empty (a file bound on
+        its own: sysfs shows "/" when the attaching container bound it);
+     6. btrfs mounts whose mount point stat() shows with the file's device
+        (a subvolume: the mount table has the file system's number): 4 and
+        5 for each.  Only here are mount points looked at, each once per
+        run.
+   Each candidate is proven by stat(): same device, same inode.  The mount
+   table is read once per run, and only for a device that 0 to 3 left.
+   Nothing accepted: the caller prints what losetup prints.  A container
+   that bound a directory below what this one binds leaves no trace of the
+   missing middle of the path; the trace names the mounts under which it
+   lies, for LOSETUP_CONTAINER_BIND_MOUNTS.  */
 
 #include "system.h"
 
@@ -35,6 +50,14 @@
 #include "xstrndup.h"
 #include "xvasprintf.h"
 
+/* What stat() showed for a mount point.  */
+struct mount_dev
+{
+  bool known;                   /* looked at already */
+  int err;                      /* stat's errno value, or 0 */
+  dev_t dev;                    /* stat's device when ERR is 0 */
+};
+
 struct resolver
 {
   struct resolver_ops ops;
@@ -43,6 +66,7 @@ struct resolver
   const struct mount_entry *mounts;     /* owned by the loader */
   size_t n_mounts;
   bool mounts_loaded;
+  struct mount_dev *mount_devs; /* per mount, NULL until needed */
   char *buf;                    /* the candidate being tried */
   size_t bufsize;
 };
@@ -96,6 +120,7 @@ resolver_free (struct resolver *r)
   for (size_t i = 0; i < r->n_binds; i++)
     free (r->binds[i]);
   free (r->binds);
+  free (r->mount_devs);
   free (r->buf);
   free (r);
 }
@@ -135,26 +160,30 @@ has_dot_component (const char *path)
 }
 
 /* Sets R->buf to DIR (its first DIRLEN bytes) joined with SUFFIX by exactly
-   one '/', and returns it.  */
+   one '/', and returns it.  A SUFFIX of slashes only ("/": the bound file
+   itself) leaves DIR alone, without a trailing slash ("/" when DIR is
+   nothing but slashes).  */
 static const char *
 join (struct resolver *r, const char *dir, size_t dirlen, const char *suffix)
 {
-  size_t slen;
+  size_t slen, sep;
 
   while (dirlen > 0 && dir[dirlen - 1] == '/')
     dirlen--;
   while (*suffix == '/')
     suffix++;
   slen = strlen (suffix);
-  if (r->bufsize < dirlen + slen + 2)
+  sep = slen > 0 || dirlen == 0;        /* the '/' between them */
+  if (r->bufsize < dirlen + sep + slen + 1)
     {
       free (r->buf);
-      r->bufsize = dirlen + slen + 2;
+      r->bufsize = dirlen + sep + slen + 1;
       r->buf = xmalloc (r->bufsize);
     }
   memcpy (r->buf, dir, dirlen);
-  r->buf[dirlen] = '/';
-  memcpy (r->buf + dirlen + 1, suffix, slen + 1);
+  if (sep)
+    r->buf[dirlen] = '/';
+  memcpy (r->buf + dirlen + sep, suffix, slen + 1);
   return r->buf;
 }
 
@@ -248,39 +277,200 @@ below_root (const char *sys, const char *root)
   return sys + len;
 }
 
-/* Candidate 4: the mounts of the backing file's file system.  Returns
+/* Reads the mount table into R, once.  */
+static void
+load_mounts (struct resolver *r)
+{
+  if (r->mounts_loaded)
+    return;
+  r->mounts_loaded = true;
+  if (r->ops.load_mounts != NULL)
+    r->mounts = r->ops.load_mounts (r->ops.mounts_data, &r->n_mounts);
+  tracef (r, "mount table: %zu mounts", r->n_mounts);
+}
+
+/* Candidate 4: M holds the file's file system; the mount point joined
+   with the sysfs path, then with what follows M's root in it.  Returns
    the accepted path (in R's buffer) or NULL.  */
 static const char *
-try_mounts (struct resolver *r, const struct resolve_input *in)
+try_mount_paths (struct resolver *r, const struct resolve_input *in,
+                 const struct mount_entry *m)
 {
-  const char *res;
+  const char *rest, *res = NULL;
+  size_t tlen = strlen (m->target);
 
-  if (!r->mounts_loaded)
-    {
-      r->mounts_loaded = true;
-      if (r->ops.load_mounts != NULL)
-        r->mounts = r->ops.load_mounts (r->ops.mounts_data, &r->n_mounts);
-      tracef (r, "mount table: %zu mounts", r->n_mounts);
-    }
-  for (size_t i = 0; i < r->n_mounts; i++)
-    {
-      const struct mount_entry *m = &r->mounts[i];
-      const char *rest;
+  /* A sysfs path of "/" is a file bound on its own: candidate 5.  */
+  if (in->sysfs_path[strspn (in->sysfs_path, "/")] != '\0')
+    res = accept (r, in, "mount point", join (r, m->target, tlen,
+                                              in->sysfs_path));
+  if (res != NULL)
+    return res;
+  rest = m->root ? below_root (in->sysfs_path, m->root) : NULL;
+  if (rest != NULL)
+    res = accept (r, in, "mount root", join (r, m->target, tlen, rest));
+  return res;
+}
 
-      if (m->dev != in->dev || m->target == NULL || m->target[0] != '/')
+/* Candidate 5: the attaching container bound a directory above M's root,
+   so the sysfs path is HEAD + TAIL where M's root ends with HEAD (whole
+   components): the file is the mount point joined with TAIL, or the mount
+   point itself when TAIL is empty (M is the file, bound on its own; sysfs
+   shows "/" when the attaching container bound that file).  Returns the
+   accepted path (in R's buffer, or M's target) or NULL.  */
+static const char *
+try_mount_tails (struct resolver *r, const struct resolve_input *in,
+                 const struct mount_entry *m)
+{
+  const char *sys = in->sysfs_path, *root = m->root ? m->root : "", *res;
+  size_t slen = strlen (sys), rlen = strlen (root);
+
+  while (slen > 0 && sys[slen - 1] == '/')
+    slen--;
+  while (rlen > 0 && root[rlen - 1] == '/')
+    rlen--;
+  for (size_t k = slen == 0 ? 0 : 1; k <= slen; k++)
+    {
+      if ((k < slen && sys[k] != '/') || k > rlen
+          || memcmp (root + rlen - k, sys, k) != 0)
         continue;
-      res = accept (r, in, "mount point", join (r, m->target,
-                                                strlen (m->target),
-                                                in->sysfs_path));
+      if (k == slen)
+        res = accept (r, in, "file mount", m->target);
+      else
+        res = accept (r, in, "mount tail", join (r, m->target,
+                                                 strlen (m->target),
+                                                 sys + k));
       if (res != NULL)
-        return res;
-      rest = m->root ? below_root (in->sysfs_path, m->root) : NULL;
-      if (rest != NULL
-          && (res = accept (r, in, "mount root",
-                            join (r, m->target, strlen (m->target), rest))))
         return res;
     }
   return NULL;
+}
+
+/* File systems whose files stat() shows with a device of their subtree
+   rather than the one in the mount table: btrfs gives each subvolume a
+   device of its own.  Only their mount points are looked at with stat()
+   (which could hang on a dead network file system, or trigger an
+   automount, elsewhere).  */
+static bool
+has_subtree_devices (const struct mount_entry *m)
+{
+  return m->fstype != NULL && strcmp (m->fstype, "btrfs") == 0;
+}
+
+/* Returns true when stat() shows IN's device for M's mount point while the
+   mount table shows another: a btrfs subvolume.  The answer is kept, so
+   each mount point is looked at once per run.  */
+static bool
+mount_shows_device (struct resolver *r, const struct resolve_input *in,
+                    size_t i)
+{
+  const struct mount_entry *m = &r->mounts[i];
+  struct mount_dev *md;
+  uint64_t ino;
+
+  if (!has_subtree_devices (m))
+    return false;
+  if (r->mount_devs == NULL)
+    r->mount_devs = xcalloc (r->n_mounts, sizeof *r->mount_devs);
+  md = &r->mount_devs[i];
+  if (!md->known)
+    {
+      md->known = true;
+      md->err = r->ops.stat_path (m->target, &md->dev, &ino);
+    }
+  if (md->err != 0 || md->dev != in->dev)
+    {
+      if (md->err != 0)
+        tracef (r, "%s: %s mount %s: refused: %s", in->name, m->fstype,
+                q (0, m->target), strerror (md->err));
+      else
+        tracef (r, "%s: %s mount %s: refused: stat() shows device %u:%u",
+                in->name, m->fstype, q (0, m->target), major (md->dev),
+                minor (md->dev));
+      return false;
+    }
+  tracef (r, "%s: %s mount %s: stat() shows the file's device, the mount "
+          "table %u:%u", in->name, m->fstype, q (0, m->target),
+          major (m->dev), minor (m->dev));
+  return true;
+}
+
+static bool
+usable_mount (const struct mount_entry *m)
+{
+  return m->target != NULL && m->target[0] == '/';
+}
+
+/* Returns true when M holds IN's file system: the mount table says so, or
+   stat() showed it for M's mount point (candidate 6).  */
+static bool
+holds_device (const struct resolver *r, const struct resolve_input *in,
+              size_t i)
+{
+  const struct mount_dev *md = r->mount_devs ? &r->mount_devs[i] : NULL;
+
+  return usable_mount (&r->mounts[i])
+    && (r->mounts[i].dev == in->dev
+        || (md != NULL && md->known && md->err == 0 && md->dev == in->dev));
+}
+
+/* Says in the trace which LOSETUP_CONTAINER_BIND_MOUNTS entry would help
+   when nothing was accepted.  The kernel's facts do not say where below a
+   mount of the file's file system the attaching container's bind began,
+   so the line names these mounts: the entry is the directory below one of
+   them that holds the sysfs path.  */
+static void
+trace_hint (struct resolver *r, const struct resolve_input *in)
+{
+  char *line = NULL, *more;
+
+  if (r->ops.trace == NULL)
+    return;
+  for (size_t i = 0; i < r->n_mounts; i++)
+    if (holds_device (r, in, i))
+      {
+        const struct mount_entry *m = &r->mounts[i];
+        more = xasprintf ("%s%s %s (root %s)", line ? line : "",
+                          line ? "," : "", q (0, m->target),
+                          q (1, m->root ? m->root : ""));
+        free (line);
+        line = more;
+      }
+  if (line != NULL)
+    tracef (r, "%s: hint: %s needs the directory that holds %s, when that "
+            "lies deeper below one of the mounts of the file's file "
+            "system:%s", in->name, ENV_BIND_MOUNTS, q (0, in->sysfs_path),
+            line);
+  free (line);
+}
+
+/* Candidates 4 to 6: the mounts that hold the backing file's file system;
+   first those the mount table names with the file's device (candidate 4
+   for all of them, then 5), then those whose mount point stat() shows
+   with that device (6: 4 and 5 again).  Returns the accepted path or
+   NULL.  */
+static const char *
+try_mounts (struct resolver *r, const struct resolve_input *in)
+{
+  const char *res = NULL;
+
+  load_mounts (r);
+  for (size_t i = 0; res == NULL && i < r->n_mounts; i++)
+    if (r->mounts[i].dev == in->dev && usable_mount (&r->mounts[i]))
+      res = try_mount_paths (r, in, &r->mounts[i]);
+  for (size_t i = 0; res == NULL && i < r->n_mounts; i++)
+    if (r->mounts[i].dev == in->dev && usable_mount (&r->mounts[i]))
+      res = try_mount_tails (r, in, &r->mounts[i]);
+  for (size_t i = 0; res == NULL && i < r->n_mounts; i++)
+    if (r->mounts[i].dev != in->dev && usable_mount (&r->mounts[i])
+        && mount_shows_device (r, in, i))
+      {
+        res = try_mount_paths (r, in, &r->mounts[i]);
+        if (res == NULL)
+          res = try_mount_tails (r, in, &r->mounts[i]);
+      }
+  if (res == NULL)
+    trace_hint (r, in);
+  return res;
 }
 
 char *

@@ -30,6 +30,7 @@ struct mount_entry
   dev_t dev;                    /* the file system's device number */
   const char *root;             /* what of the file system is mounted */
   const char *target;           /* where */
+  const char *fstype;           /* "ext4", "btrfs"; may be NULL */
 };
 
 /* How the resolver reaches the world; copied by resolver_new.  */

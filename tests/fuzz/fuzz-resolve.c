@@ -9,6 +9,8 @@
      2  the sysfs path;
      3  LOSETUP_CONTAINER_BIND_MOUNTS;
      then a path per file, then a root and a mount point per mount.
+   A mount's selector also says whether it is btrfs (bit 8), whose mount
+   point is looked at for the file's device.
    The backing file is (DEV_A, INO_A); each made-up file has that device
    or another and that inode or another, as its selector says, so that the
    same inode on another device and another inode on the same device are
@@ -129,7 +131,8 @@ is_backing_file (const char *path)
 }
 
 /* The model's join: DIR (its first DIRLEN bytes) and SUFFIX with exactly
-   one slash between them.  Returns a malloc'd string.  */
+   one slash between them; DIR alone when SUFFIX is slashes only ("/" when
+   both are).  Returns a malloc'd string.  */
 static char *
 model_join (const char *dir, size_t dirlen, const char *suffix)
 {
@@ -141,8 +144,9 @@ model_join (const char *dir, size_t dirlen, const char *suffix)
     suffix++;
   s = malloc (dirlen + strlen (suffix) + 2);
   memcpy (s, dir, dirlen);
-  s[dirlen] = '/';
-  strcpy (s + dirlen + 1, suffix);
+  if (dirlen == 0 || *suffix != '\0')
+    s[dirlen++] = '/';
+  strcpy (s + dirlen, suffix);
   return s;
 }
 
@@ -172,6 +176,88 @@ model_has_dot (const char *path)
         return false;
       c += len + 1;
     }
+}
+
+/* True when M has a usable mount point.  */
+static bool
+model_usable (const struct mount_entry *m)
+{
+  return m->target != NULL && m->target[0] == '/';
+}
+
+/* A mount's first two candidates: mount point + sysfs path (unless the
+   sysfs path is "/", a bound file), mount point + what follows the root.
+   Returns the first that is the backing file (malloc'd), or NULL.  */
+static char *
+model_mount_paths (const struct mount_entry *m, const char *sys)
+{
+  size_t rlen;
+  char *res;
+
+  if (!model_usable (m))
+    return NULL;
+  if (sys[strspn (sys, "/")] != '\0'
+      && (res = model_try (model_join (m->target, strlen (m->target), sys))))
+    return res;
+  if (m->root == NULL)
+    return NULL;
+  rlen = strlen (m->root);
+  while (rlen > 0 && m->root[rlen - 1] == '/')
+    rlen--;
+  if (rlen > 0 && strncmp (sys, m->root, rlen) == 0 && sys[rlen] == '/')
+    return model_try (model_join (m->target, strlen (m->target),
+                                  sys + rlen));
+  return NULL;
+}
+
+/* A mount's tails: the sysfs path cut after each of its components (and
+   "/" as a whole); where the root ends with the part before the cut, the
+   mount point joined with the part after it, or the mount point itself
+   when nothing follows.  Written from components, not from offsets.  */
+static char *
+model_mount_tails (const struct mount_entry *m, const char *sys)
+{
+  char *root, *head, *res = NULL;
+
+  if (!model_usable (m))
+    return NULL;
+  /* Both without trailing slashes; ROOT "" for "/" or none.  */
+  root = strdup (m->root ? m->root : "");
+  for (size_t n = strlen (root); n > 0 && root[n - 1] == '/'; n--)
+    root[n - 1] = '\0';
+  head = strdup (sys);
+  for (size_t n = strlen (head); n > 0 && head[n - 1] == '/'; n--)
+    head[n - 1] = '\0';
+  for (const char *cut = head + (head[0] != '\0'); res == NULL;)
+    {
+      const char *next = strchr (cut, '/');
+      size_t k = next ? (size_t) (next - head) : strlen (head);
+      size_t rl = strlen (root);
+
+      if (k <= rl && strncmp (root + rl - k, head, k) == 0)
+        res = model_try (head[k] == '\0' ? strdup (m->target)
+                         : model_join (m->target, strlen (m->target),
+                                       head + k));
+      if (next == NULL)
+        break;
+      cut = next + 1;
+    }
+  free (root);
+  free (head);
+  return res;
+}
+
+/* True when M is btrfs and its mount point is on the file's device.  */
+static bool
+model_subvolume (const struct mount_entry *m)
+{
+  const struct file *f;
+
+  if (!model_usable (m) || m->fstype == NULL
+      || strcmp (m->fstype, "btrfs") != 0)
+    return false;
+  f = find (m->target);
+  return f != NULL && f->dev == DEV_A;
 }
 
 /* The contract's candidates, in order; returns the first that is the
@@ -212,27 +298,24 @@ model_resolve (const char *sys, const char *name, const char *binds,
         }
       b += blen + (b[blen] != '\0');
     }
-  /* The mounts of the backing file's file system (when there is a table
-     to read).  */
-  for (size_t i = 0; mount_table && i < n_mounts; i++)
-    {
-      const struct mount_entry *m = &mounts[i];
-      size_t rlen;
-
-      if (m->dev != DEV_A || m->target == NULL || m->target[0] != '/')
-        continue;
-      if ((res = model_try (model_join (m->target, strlen (m->target), sys))))
-        return res;
-      if (m->root == NULL)
-        continue;
-      rlen = strlen (m->root);
-      while (rlen > 0 && m->root[rlen - 1] == '/')
-        rlen--;
-      if (rlen > 0 && strncmp (sys, m->root, rlen) == 0 && sys[rlen] == '/'
-          && (res = model_try (model_join (m->target, strlen (m->target),
-                                           sys + rlen))))
-        return res;
-    }
+  if (!mount_table)
+    return NULL;
+  /* The mounts the table shows with the file's device: the mount point
+     with the sysfs path and with what follows the root; then for the same
+     mounts, the mount point with each tail of the sysfs path whose head
+     the root ends with.  Then btrfs mounts whose mount point is on the
+     file's device, both ways.  */
+  for (size_t i = 0; i < n_mounts; i++)
+    if (mounts[i].dev == DEV_A && (res = model_mount_paths (&mounts[i], sys)))
+      return res;
+  for (size_t i = 0; i < n_mounts; i++)
+    if (mounts[i].dev == DEV_A && (res = model_mount_tails (&mounts[i], sys)))
+      return res;
+  for (size_t i = 0; i < n_mounts; i++)
+    if (mounts[i].dev != DEV_A && model_subvolume (&mounts[i])
+        && ((res = model_mount_paths (&mounts[i], sys))
+            || (res = model_mount_tails (&mounts[i], sys))))
+      return res;
   return NULL;
 }
 
@@ -297,6 +380,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       mounts[i].dev = s & 1 ? DEV_B : DEV_A;
       mounts[i].root = s & 2 ? NULL : root;
       mounts[i].target = s & 4 ? NULL : next_field (&p, end);
+      mounts[i].fstype = s & 8 ? "btrfs" : "ext4";
     }
 
   in.name = "/dev/loop0";

@@ -63,6 +63,13 @@ lc_cleanup() {
       fi
     done <"$SCRATCH/.devices"
   fi
+  # The file systems of fs_mount, last first (a device above, detached
+  # while its file system is mounted, goes when it is unmounted).
+  if [ -n "$SCRATCH" ] && [ -f "$SCRATCH/.mounts" ]; then
+    tac "$SCRATCH/.mounts" | while IFS= read -r _mnt; do
+      umount "$_mnt" 2>/dev/null || umount -l "$_mnt"
+    done
+  fi
   if [ -n "$SCRATCH" ] && [ -d "$SCRATCH" ]; then
     rm -rf "$SCRATCH"
   fi
@@ -88,6 +95,26 @@ attach() {
   _d=$("$UL" --show -f "$1") || return 1
   track "$_d" "$1"
   printf '%s\n' "$_d"
+}
+
+# fs_mount TYPE DIR: mounts a new, empty file system of TYPE at DIR (made
+# if need be): tmpfs, or ext4, xfs, btrfs... made by mkfs.TYPE on an
+# image in $SCRATCH attached to a loop device of this script's.  lc_cleanup
+# unmounts it.  Returns 2 when mkfs.TYPE or the kernel's TYPE is missing,
+# 1 on any other failure.
+fs_mount() {
+  mkdir -p "$2" || return 1
+  if [ "$1" = tmpfs ]; then
+    mount -t tmpfs lc-test "$2" || return 2
+  else
+    command -v "mkfs.$1" >/dev/null 2>&1 || return 2
+    _fsimg=$(mktemp "$SCRATCH/fs-$1.XXXXXX") || return 1
+    truncate -s 320M "$_fsimg" || return 1
+    _fsdev=$(attach "$_fsimg") || return 1
+    "mkfs.$1" -q "$_fsdev" >"$_fsimg.log" 2>&1 || return 1
+    mount -t "$1" "$_fsdev" "$2" 2>>"$_fsimg.log" || return 2
+  fi
+  printf '%s\n' "$2" >>"$SCRATCH/.mounts"
 }
 
 # in_container ROOT [HOSTDIR:CTDIR]... -- COMMAND [ARG]...

@@ -215,6 +215,177 @@ test_mounts (void)
   }
 }
 
+/* The trace lines of the last run_dev, joined with newlines.  */
+static char traced[8192];
+
+static void
+keep_trace (const char *line)
+{
+  size_t len = strlen (traced);
+  snprintf (traced + len, sizeof traced - len, "%s\n", line);
+}
+
+/* Resolves one device whose backing file is (DEV, INO), with a trace.  */
+static char *
+run_dev (const char *binds, const char *sysfs, const char *name, dev_t dev,
+         uint64_t ino)
+{
+  static const struct resolver_ops ops = {
+    .stat_path = fake_stat, .load_mounts = fake_mounts, .trace = keep_trace
+  };
+  struct resolver *r = resolver_new (&ops, binds);
+  struct resolve_input in = {
+    .name = "/dev/loop0", .sysfs_path = sysfs, .has_info = true,
+    .file_name = name, .dev = dev, .ino = ino
+  };
+  char *res;
+
+  traced[0] = '\0';
+  res = resolve (r, &in);
+  resolver_free (r);
+  return res;
+}
+
+static void
+test_file_mounts (void)
+{
+  static const struct file fs[] = {
+    {"/", OTHER, 2}, {"/x", DISK, 2}, {"/data/new.img", DISK, 80},
+    {"/srv/pools/file.img", DISK, 80}, {"/data/o.img", DISK, 81},
+  };
+  static const struct mount_entry mt[] = {
+    {DISK, "/srv", "/x", "ext4"},
+    {DISK, "/srv/other.img", "/data/o.img", "ext4"},
+    {DISK, "/srv/pools/file.img", "/data/new.img", "ext4"},
+  };
+  SET_FILES (fs);
+  SET_MOUNTS (mt);
+  expect ("a bound file (sysfs \"/\") at its new name: the mount point",
+          run (NULL, "/", "/data/disk.img", 80), "/data/new.img");
+  CHECK (run_dev (NULL, "/", "/data/disk.img", DISK, 80) != NULL
+         && strstr (traced, "file mount \"/x\": refused: device 8:1 inode 2 "
+                    "is another file\n") != NULL
+         && strstr (traced, "file mount \"/data/new.img\": accepted")
+         && !strstr (traced, "mount point \"/x/\""),
+         "the trace names each file mount tried, and why it was refused");
+  expect ("a file below the attaching container's bind, bound on its own",
+          run (NULL, "/pools/file.img", "/host/pools/file.img", 80),
+          "/data/new.img");
+  expect ("a file mount whose root does not end with the sysfs path is "
+          "not tried", run (NULL, "/pools/o.img", "/host/pools/o.img", 81),
+          NULL);
+  expect ("a bound file named in the bind list",
+          run ("/srv/pools/file.img", "/", "/data/disk.img", 80),
+          "/srv/pools/file.img");
+}
+
+static void
+test_mount_tails (void)
+{
+  static const struct file fs[] = {
+    {"/pool/vol3.img", DISK, 90}, {"/hostroot/pools/p1/vol4.img", DISK, 91},
+    {"/pool/vol4.img", DISK, 91}, {"/xp/vol5.img", DISK, 92},
+  };
+  static const struct mount_entry mt[] = {
+    {DISK, "/srv/pools/p1", "/pool", "ext4"},
+    {DISK, "/srv/xpools/p1", "/xp", "ext4"},
+    {DISK, "/", "/hostroot", "ext4"},
+  };
+  SET_FILES (fs);
+  SET_MOUNTS (mt);
+  expect ("a parent bound before, the pool now: mount point + tail",
+          run (NULL, "/pools/p1/vol3.img", "/host/pools/p1/vol3.img", 90),
+          "/pool/vol3.img");
+  CHECK (run_dev (NULL, "/pools/p1/vol3.img", "/h/pools/p1/vol3.img", DISK,
+                  90) != NULL
+         && strstr (traced, "mount tail \"/pool/vol3.img\": accepted"),
+         "the trace names the mount tail");
+  expect ("the candidates of 4 for every mount come before the tails",
+          run (NULL, "/pools/p1/vol4.img", "/h/vol4.img", 91),
+          "/hostroot/pools/p1/vol4.img");
+  expect ("the root must end with the head in whole components",
+          run (NULL, "/pools/p1/vol5.img", "/h/pools/p1/vol5.img", 92), NULL);
+}
+
+#define SUBVOL ((dev_t) 0x2b)   /* 0:43, a btrfs subvolume */
+#define BTRFS ((dev_t) 0x28)    /* 0:40, the file system's own number */
+
+static void
+test_subvolumes (void)
+{
+  static const struct file fs[] = {
+    {"/pool", SUBVOL, 256}, {"/pool/v.img", SUBVOL, 260},
+    {"/nfs", SUBVOL, 256}, {"/nfs/w.img", SUBVOL, 261},
+    {"/top", BTRFS, 256}, {"/data/x.img", DISK, 262},
+  };
+  static const struct mount_entry mt[] = {
+    {BTRFS, "/", "/top", "btrfs"},
+    {BTRFS, "/@/srv/pools/p1", "/pool", "btrfs"},
+    {BTRFS, "/@/srv/pools/p2", "/nfs", "nfs"},
+    {DISK, "/srv", "/data", "ext4"},
+  };
+  struct resolver *r;
+  static const struct resolver_ops ops = {
+    .stat_path = fake_stat, .load_mounts = fake_mounts
+  };
+  struct resolve_input in = {
+    .name = "/dev/loop0", .sysfs_path = "/v.img", .has_info = true,
+    .file_name = "/gone/v.img", .dev = SUBVOL, .ino = 260
+  };
+  char *res;
+
+  SET_FILES (fs);
+  SET_MOUNTS (mt);
+  expect ("a btrfs subvolume bound at a new path",
+          run_dev (NULL, "/v.img", "/gone/v.img", SUBVOL, 260),
+          "/pool/v.img");
+  CHECK (strstr (traced, "btrfs mount \"/top\": refused: stat() shows "
+                 "device 0:40\n")
+         && strstr (traced, "btrfs mount \"/pool\": stat() shows the "
+                    "file's device"),
+         "the trace names the btrfs mounts looked at");
+  expect ("only btrfs mount points are looked at",
+          run_dev (NULL, "/w.img", "/gone/w.img", SUBVOL, 261), NULL);
+  r = resolver_new (&ops, NULL);
+  stat_calls = 0;
+  res = resolve (r, &in);
+  free (res);
+  in.sysfs_path = "/x.img";
+  in.ino = 263;
+  free (resolve (r, &in));
+  /* The first device: sysfs, name, /top, /pool, /pool/v.img; the second:
+     sysfs, name, /pool/x.img, and no mount point again.  */
+  CHECK (stat_calls == 5 + 2 + 1, "each mount point is looked at once per "
+         "run (%d stat calls)", stat_calls);
+  resolver_free (r);
+  stat_calls = 0;
+  expect ("resolved by the candidates of 4: no mount point is looked at",
+          run (NULL, "/srv/x.img", "/gone/x.img", 262), "/data/x.img");
+  CHECK (stat_calls == 4, "sysfs, name, mount point, mount root: %d stat "
+         "calls", stat_calls);
+}
+
+static void
+test_hint (void)
+{
+  static const struct file fs[] = { {"/host/pools/p1/v.img", DISK, 95} };
+  static const struct mount_entry mt[] = {
+    {OTHER, "/", "/"}, {DISK, "/srv", "/host", "ext4"},
+  };
+  SET_FILES (fs);
+  SET_MOUNTS (mt);
+  expect ("a parent bound after the pool: not provable",
+          run_dev (NULL, "/v.img", "/pool/v.img", DISK, 95), NULL);
+  CHECK (strstr (traced, "hint: LOSETUP_CONTAINER_BIND_MOUNTS needs the "
+                 "directory that holds \"/v.img\", when that lies deeper "
+                 "below one of the mounts of the file's file system: "
+                 "\"/host\" (root \"/srv\")\n") != NULL,
+         "the trace names the mount below which the entry lies");
+  expect ("... and the entry it names resolves it",
+          run ("/host/pools/p1", "/v.img", "/pool/v.img", 95),
+          "/host/pools/p1/v.img");
+}
+
 static void
 test_no_facts (void)
 {
@@ -283,6 +454,10 @@ main (void)
   test_relative_and_empty ();
   test_binds ();
   test_mounts ();
+  test_file_mounts ();
+  test_mount_tails ();
+  test_subvolumes ();
+  test_hint ();
   test_no_facts ();
   test_split ();
   test_kernel_encoding ();
