@@ -349,7 +349,10 @@ try_mount_tails (struct resolver *r, const struct resolve_input *in,
    rather than the one in the mount table: btrfs gives each subvolume a
    device of its own.  Only their mount points are looked at with stat()
    (which could hang on a dead network file system, or trigger an
-   automount, elsewhere).  */
+   automount, elsewhere).  overlayfs needs nothing here when its layers
+   share a file system (or with xino): stat() then shows the number in the
+   mount table.  Otherwise a file shows a per-layer number that its mount
+   point does not show either, so looking there would not help.  */
 static bool
 has_subtree_devices (const struct mount_entry *m)
 {

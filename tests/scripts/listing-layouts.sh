@@ -134,7 +134,7 @@ layouts() {
   ct_list "$t.ct2-debug" LOSETUP_CONTAINER_DEBUG=1 "$B/pools/file.img" \
     /data/new.img "$B/pools/p1:/pool"
   T=$SCRATCH/out/$t.ct2-debug.err
-  echo "trace of the three layouts on $t in container 2:"
+  echo "trace of the three layouts on $t in container 2 (1: $D1, 2: $D2, 3: $D3):"
   show_trace "$t.ct2-debug"
   # (Only this script's devices: others may come and go meanwhile.)
   for d in "$D1" "$D2" "$D3"; do

@@ -246,6 +246,16 @@ run_dev (const char *binds, const char *sysfs, const char *name, dev_t dev,
   return res;
 }
 
+/* Frees RES and returns whether there was one.  */
+static bool
+found (char *res)
+{
+  bool any = res != NULL;
+
+  free (res);
+  return any;
+}
+
 static void
 test_file_mounts (void)
 {
@@ -262,7 +272,7 @@ test_file_mounts (void)
   SET_MOUNTS (mt);
   expect ("a bound file (sysfs \"/\") at its new name: the mount point",
           run (NULL, "/", "/data/disk.img", 80), "/data/new.img");
-  CHECK (run_dev (NULL, "/", "/data/disk.img", DISK, 80) != NULL
+  CHECK (found (run_dev (NULL, "/", "/data/disk.img", DISK, 80))
          && strstr (traced, "file mount \"/x\": refused: device 8:1 inode 2 "
                     "is another file\n") != NULL
          && strstr (traced, "file mount \"/data/new.img\": accepted")
@@ -296,8 +306,8 @@ test_mount_tails (void)
   expect ("a parent bound before, the pool now: mount point + tail",
           run (NULL, "/pools/p1/vol3.img", "/host/pools/p1/vol3.img", 90),
           "/pool/vol3.img");
-  CHECK (run_dev (NULL, "/pools/p1/vol3.img", "/h/pools/p1/vol3.img", DISK,
-                  90) != NULL
+  CHECK (found (run_dev (NULL, "/pools/p1/vol3.img", "/h/pools/p1/vol3.img",
+                         DISK, 90))
          && strstr (traced, "mount tail \"/pool/vol3.img\": accepted"),
          "the trace names the mount tail");
   expect ("the candidates of 4 for every mount come before the tails",
