@@ -17,6 +17,7 @@
 #include "version-etc.h"
 
 #include "detect.h"
+#include "i18n.h"
 #include "listing.h"
 #include "original.h"
 
@@ -92,8 +93,7 @@ close_stdout_as_losetup (void)
 static void
 usage (void)
 {
-  const char *paths[8];
-  size_t n = original_default_paths (paths, sizeof paths / sizeof *paths);
+  const char *const *paths = original_default_paths ();
   const char *original = original_find ();
 
   printf (_("Usage: %s [LOSETUP-OPTION]... [ARGUMENT]...\n"
@@ -122,7 +122,7 @@ usage (void)
   fputs ("\n", stdout);
   fputs (_("Without LOSETUP_CONTAINER_ORIGINAL_LOSETUP, the original is the first of:\n"),
          stdout);
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; paths[i] != NULL; i++)
     printf ("  %s\n", paths[i]);
   printf (_("Original losetup now: %s\n"),
           original ? original : _("none found"));
@@ -146,24 +146,37 @@ version (void)
   printf (_("Original losetup: %s\n"), original ? original : _("none found"));
 }
 
+typedef void answer_fn (void);
+
+/* Returns the function that answers ARGV here, usage or version, when
+   ARGV is "--help" or "--version" alone; otherwise NULL.  */
+static answer_fn *
+own_answer (int argc, char **argv)
+{
+  if (argc != 2)
+    return NULL;
+  if (strcmp (argv[1], "--help") == 0)
+    return usage;
+  if (strcmp (argv[1], "--version") == 0)
+    return version;
+  return NULL;
+}
+
 int
 main (int argc, char **argv)
 {
   const char *columns;
+  answer_fn *answer;
 
   set_program_name (argv[0]);
   error_print_progname = print_short_program_name;
   /* Under its own name it answers --help and --version itself.  */
-  if (argc == 2 && strcmp (last_component (argv[0]), PROGRAM_NAME) == 0
-      && (strcmp (argv[1], "--help") == 0
-          || strcmp (argv[1], "--version") == 0))
+  if (strcmp (last_component (argv[0]), PROGRAM_NAME) == 0
+      && (answer = own_answer (argc, argv)) != NULL)
     {
       init_messages ();
       atexit (close_stdout);
-      if (argv[1][2] == 'h')
-        usage ();
-      else
-        version ();
+      answer ();
       return EXIT_SUCCESS;
     }
 
