@@ -72,7 +72,7 @@ for opt in --help --version; do
     grep -qxF "argv[1]=$opt" "$SCRATCH/shim"
   check "$opt with the variable set: the original is run as losetup" \
     grep -qxF "argv[0]=losetup" "$SCRATCH/shim"
-  LOSETUP_CONTAINER_ORIGINAL_LOSETUP= "$LC" $opt >"$SCRATCH/empty" 2>&1
+  LOSETUP_CONTAINER_ORIGINAL_LOSETUP='' "$LC" $opt >"$SCRATCH/empty" 2>&1
   check "$opt with the variable empty is the wrapper's own" \
     grep -q "^losetup-container\|^Usage: losetup-container" "$SCRATCH/empty"
 done

@@ -23,7 +23,13 @@ for tool in perl mkfs.ext2; do
 done
 lc_init
 HOLDERS=
-trap 'for p in $HOLDERS; do kill "$p" 2>/dev/null; done; wait; lc_cleanup' EXIT
+# stop_holders: ends the processes that hold devices open, then cleans up.
+stop_holders() {
+  for _p in $HOLDERS; do kill "$_p" 2>/dev/null; done
+  wait
+  lc_cleanup
+}
+trap stop_holders EXIT
 
 awk '/^<!-- recipe:leaked-duplicates/ { on = 1; next }
      on && /^```sh$/ { body = 1; next }
