@@ -17,11 +17,15 @@
 #include "version-etc.h"
 
 #include "detect.h"
+#include "i18n.h"
 #include "listing.h"
 #include "original.h"
 
 /* The name this program speaks for itself under.  */
 #define PROGRAM_NAME "losetup-container"
+
+/* The name a shell gives util-linux losetup found through PATH.  */
+#define LOSETUP_NAME "losetup"
 #define AUTHORS proper_name ("the losetup-container authors")
 #define proper_name(x) (x)
 
@@ -92,8 +96,7 @@ close_stdout_as_losetup (void)
 static void
 usage (void)
 {
-  const char *paths[8];
-  size_t n = original_default_paths (paths, sizeof paths / sizeof *paths);
+  const char *const *paths = original_default_paths ();
   const char *original = original_find ();
 
   printf (_("Usage: %s [LOSETUP-OPTION]... [ARGUMENT]...\n"
@@ -106,8 +109,12 @@ usage (void)
   fputs ("\n", stdout);
   fputs (_("      --help     display this help and exit\n"), stdout);
   fputs (_("      --version  output version information and exit\n"), stdout);
-  fputs (_("Under any other name than losetup-container, --help and --version\n"
-           "are losetup's.\n"), stdout);
+  fputs (_("These two are answered here only under the name losetup-container\n"
+           "and with LOSETUP_CONTAINER_ORIGINAL_LOSETUP unset or empty.  Any other\n"
+           "call stands for losetup (a link named losetup, or a shim that sets the\n"
+           "variable) and goes to the original; under the name losetup-container\n"
+           "the original is then run by the name losetup, and messages name losetup.\n"),
+         stdout);
   fputs ("\n", stdout);
   fputs (_("Environment:\n"), stdout);
   /* TRANSLATORS: keep the descriptions aligned at column 39 and every
@@ -122,7 +129,7 @@ usage (void)
   fputs ("\n", stdout);
   fputs (_("Without LOSETUP_CONTAINER_ORIGINAL_LOSETUP, the original is the first of:\n"),
          stdout);
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; paths[i] != NULL; i++)
     printf ("  %s\n", paths[i]);
   printf (_("Original losetup now: %s\n"),
           original ? original : _("none found"));
@@ -146,24 +153,55 @@ version (void)
   printf (_("Original losetup: %s\n"), original ? original : _("none found"));
 }
 
+typedef void answer_fn (void);
+
+/* Returns the function that answers ARGV here, usage or version, when
+   ARGV is "--help" or "--version" alone; otherwise NULL.  */
+static answer_fn *
+own_answer (int argc, char **argv)
+{
+  if (argc != 2)
+    return NULL;
+  if (strcmp (argv[1], "--help") == 0)
+    return usage;
+  if (strcmp (argv[1], "--version") == 0)
+    return version;
+  return NULL;
+}
+
+/* Returns true when the call stands for losetup although it came under
+   this program's own name: LOSETUP_CONTAINER_ORIGINAL_LOSETUP is set, as
+   the shim of the LINBIT and Piraeus images sets it.  ARGV[0] becomes
+   "losetup" then, for the original and for our own messages, so that
+   both read as from losetup called through PATH.  Under any other name
+   ARGV[0] is kept.  Returns false, ARGV untouched, for a call made to
+   this program itself: its own name and no variable.  */
+static bool
+stands_for_losetup (char **argv)
+{
+  if (strcmp (last_component (argv[0]), PROGRAM_NAME) != 0)
+    return true;
+  if (original_named () == NULL)
+    return false;
+  argv[0] = (char *) LOSETUP_NAME;
+  set_program_name (argv[0]);
+  return true;
+}
+
 int
 main (int argc, char **argv)
 {
   const char *columns;
+  answer_fn *answer;
 
   set_program_name (argv[0]);
   error_print_progname = print_short_program_name;
-  /* Under its own name it answers --help and --version itself.  */
-  if (argc == 2 && strcmp (last_component (argv[0]), PROGRAM_NAME) == 0
-      && (strcmp (argv[1], "--help") == 0
-          || strcmp (argv[1], "--version") == 0))
+  /* Called as itself, it answers --help and --version itself.  */
+  if (!stands_for_losetup (argv) && (answer = own_answer (argc, argv)) != NULL)
     {
       init_messages ();
       atexit (close_stdout);
-      if (argv[1][2] == 'h')
-        usage ();
-      else
-        version ();
+      answer ();
       return EXIT_SUCCESS;
     }
 

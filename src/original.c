@@ -11,7 +11,6 @@
 #include "original.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -19,16 +18,21 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "quotearg.h"
 #include "xalloc.h"
 
-/* The places distributions move util-linux losetup to, then its own.  */
+/* Where the original is looked for without the variable: the place
+   chosen at build time (configure --with-original-losetup, "" when none),
+   the places distributions move util-linux losetup to, then its own.  */
 static const char *const default_paths[] = {
+  ORIGINAL_LOSETUP,
   "/usr/sbin/losetup.distrib",          /* dpkg-divert, Debian */
   "/usr/sbin/losetup.usr-is-merged",    /* the /sbin diversion (DEP17) */
   "/usr/sbin/losetup.util-linux",       /* rpm file trigger */
   "/usr/sbin/losetup",
   "/sbin/losetup",
+  NULL
 };
 
 enum verdict
@@ -39,7 +43,7 @@ enum verdict
   V_RELATIVE
 };
 
-#define MAX_PROBES (1 + sizeof default_paths / sizeof default_paths[0])
+#define MAX_PROBES (sizeof default_paths / sizeof default_paths[0] - 1)
 
 /* What was looked at, for the error message.  */
 struct lookup
@@ -50,17 +54,19 @@ struct lookup
   const char *chosen;           /* NULL: none usable */
 };
 
-size_t
-original_default_paths (const char **out, size_t max)
+const char *const *
+original_default_paths (void)
 {
-  size_t n = 0;
+  /* The build-time place is left out when none was chosen.  */
+  return default_paths + (*default_paths[0] == '\0');
+}
 
-  if (*ORIGINAL_LOSETUP && n < max)
-    out[n++] = ORIGINAL_LOSETUP;
-  for (size_t i = 0; i < sizeof default_paths / sizeof *default_paths; i++)
-    if (n < max)
-      out[n++] = default_paths[i];
-  return n;
+const char *
+original_named (void)
+{
+  const char *env = secure_getenv (ENV_ORIGINAL);
+
+  return env != NULL && *env != '\0' ? env : NULL;
 }
 
 /* Fills *ST with the identity of the running program; returns false when
@@ -95,23 +101,14 @@ probe (const char *path, const struct stat *self)
 static void
 look_up (struct lookup *lk)
 {
-  const char *paths[MAX_PROBES];
-  const char *env = secure_getenv (ENV_ORIGINAL);
+  const char *named[2] = { original_named (), NULL };
+  const char *const *paths = named[0] ? named : original_default_paths ();
   struct stat self_st;
   const struct stat *self = self_identity (&self_st) ? &self_st : NULL;
-  size_t n;
-
-  if (env != NULL && *env != '\0')
-    {
-      paths[0] = env;
-      n = 1;
-    }
-  else
-    n = original_default_paths (paths, MAX_PROBES);
 
   lk->n = 0;
   lk->chosen = NULL;
-  for (size_t i = 0; i < n && lk->chosen == NULL; i++)
+  for (size_t i = 0; paths[i] != NULL && lk->chosen == NULL; i++)
     {
       lk->path[lk->n] = paths[i];
       lk->verdict[lk->n] = probe (paths[i], self);
@@ -178,18 +175,6 @@ report_nothing_usable (const struct lookup *lk)
     }
   error (0, 0, _("cannot find the original losetup; tried: %s"), list);
   free (list);
-}
-
-void
-init_messages (void)
-{
-  /* Only what is used: character classes (escaping, column widths, the
-     column names) and messages.  Loading all of LC_ALL costs a file
-     each for a dozen categories.  */
-  setlocale (LC_CTYPE, "");
-  setlocale (LC_MESSAGES, "");
-  bindtextdomain (PACKAGE, LOCALEDIR);
-  textdomain (PACKAGE);
 }
 
 int

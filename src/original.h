@@ -13,10 +13,14 @@ enum
   EXIT_ENOENT = 127
 };
 
-/* Stores in OUT (room for MAX entries) the places an original losetup is
-   looked for when LOSETUP_CONTAINER_ORIGINAL_LOSETUP is unset, in order,
-   and returns how many there are.  The strings are static.  */
-size_t original_default_paths (const char **out, size_t max);
+/* Returns the places an original losetup is looked for when
+   LOSETUP_CONTAINER_ORIGINAL_LOSETUP is unset or empty, in order, as a
+   static list ending with NULL.  */
+const char *const *original_default_paths (void);
+
+/* Returns LOSETUP_CONTAINER_ORIGINAL_LOSETUP (owned by the environment)
+   when it is set and not empty, otherwise NULL.  */
+const char *original_named (void);
 
 /* Returns the original losetup that would be run now: a static string
    or one owned by the environment, or NULL when there is none.  */
@@ -26,10 +30,5 @@ const char *original_find (void);
    Returns only when that cannot be done, after a message on stderr,
    with the status to exit with (126 or 127).  */
 int original_exec (char *const *argv);
-
-/* Loads the locale (the categories used) and the message catalog: done
-   only once a call may be answered here, or fails here, so that a call
-   handed over pays for neither.  */
-void init_messages (void);
 
 #endif /* LC_ORIGINAL_H */

@@ -165,7 +165,9 @@ fi
 msg=$(de "cannot find the original losetup; tried: %s")
 why=$(de "not found")
 # shellcheck disable=SC2059  # the format comes from the catalog
-expected=$(printf "losetup-container: $msg" "/nonexistent ($why)")
+# Under its own name with the variable set the call stands for losetup,
+# and the message names losetup.
+expected=$(printf "losetup: $msg" "/nonexistent ($why)")
 run env LANGUAGE=de LC_ALL=C.UTF-8 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent \
   "$LC" -a >"$SCRATCH/pt.out" 2>"$SCRATCH/pt.err"
 status=$?
@@ -181,7 +183,7 @@ fi
 # The C locale ignores LANGUAGE (the suite relies on LC_ALL=C for English).
 run env LANGUAGE=de LC_ALL=C LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent \
   "$LC" -a >/dev/null 2>"$SCRATCH/c.err"
-if [ "$(cat "$SCRATCH/c.err")" = "losetup-container: cannot find the original losetup; tried: /nonexistent (not found)" ]; then
+if [ "$(cat "$SCRATCH/c.err")" = "losetup: cannot find the original losetup; tried: /nonexistent (not found)" ]; then
   pass "LC_ALL=C keeps the messages in English despite LANGUAGE=de"
 else
   fail "LC_ALL=C keeps the messages in English despite LANGUAGE=de"

@@ -27,6 +27,11 @@ else
     same_output "same as losetup: $desc" \
       env PATH="$SCRATCH/bin:$PATH" losetup $args -- \
       env PATH="$SCRATCH/ul:$PATH" losetup $args
+    # Under its own name with the variable set, as the images' shim runs
+    # it: the same bytes (the original is run by the name "losetup").
+    # shellcheck disable=SC2086
+    same_output "same as losetup under its own name with the variable: $desc" \
+      "$LC" $args -- env PATH="$SCRATCH/ul:$PATH" losetup $args
   done <<'FORMS'
 no arguments	
 -a	-a
@@ -72,6 +77,15 @@ printf '%s\n' "argv[0]=$WRAP" "argv[1]=-l" "argv[2]=" "argv[3]=two words" \
   >"$SCRATCH/argv.want"
 check "argv passed as given, argv[0] kept" \
   sh -c 'grep "^argv" "$1" | cmp -s - "$2"' sh "$SCRATCH/argv.out" "$SCRATCH/argv.want"
+
+# Under its own name with the variable set, argv[0] becomes "losetup" and
+# the rest arrives untouched.
+"$LC" -l '' 'two words' -- '-x' >"$SCRATCH/argv-own.out"
+printf '%s\n' "argv[0]=losetup" "argv[1]=-l" "argv[2]=" "argv[3]=two words" \
+  "argv[4]=--" "argv[5]=-x" >"$SCRATCH/argv-own.want"
+check "under its own name with the variable: argv[0] is losetup, the rest kept" \
+  sh -c 'grep "^argv" "$1" | cmp -s - "$2"' sh "$SCRATCH/argv-own.out" \
+  "$SCRATCH/argv-own.want"
 
 # The environment arrives unchanged: compare with the stand-in run directly.
 FAKE_ORIGINAL_ENV=1 LC_TEST_MARK='a b' "$WRAP" -a | grep '^env:' | sort \
@@ -121,6 +135,11 @@ LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent/losetup \
 check "missing original: 127" test "$(cat "$SCRATCH/s")" = 127
 check "missing original: message names the path" \
   grep -q "^losetup: cannot find the original losetup; tried: /nonexistent/losetup (not found)\$" "$SCRATCH/e"
+LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent/losetup \
+  run_for "$SCRATCH/s" "$SCRATCH/e" "$LC" -a
+check "missing original, under its own name: 127" test "$(cat "$SCRATCH/s")" = 127
+check "missing original, under its own name: the message names losetup" \
+  grep -qx "losetup: cannot find the original losetup; tried: /nonexistent/losetup (not found)" "$SCRATCH/e"
 
 printf '#!/bin/sh\necho never\n' >"$SCRATCH/noexec"
 chmod 644 "$SCRATCH/noexec"

@@ -1,0 +1,159 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# leaked-duplicates.sh -- the operator's recipe for loop devices leaked by
+# an uncorrected listing, run as README.md prints it (the block after the
+# "recipe:leaked-duplicates" marker).  One file is attached three times:
+# once mounted (seen only by the exclusive open: the mount lives in another
+# mount namespace and holds no file descriptor), once held open by a
+# process (seen only through /proc), once unused.  Another file is
+# attached twice with neither in use, a third once.  Only the unused
+# duplicates may go, and one device of the second file must stay.
+#
+# The recipe lists and detaches through "losetup" in PATH: here a guard
+# that shows it only this script's devices (others may exist on the
+# machine) and refuses to detach any other.
+
+. "$TESTS_SRCDIR/helpers/lib.sh"
+need_unshare "the recipe for leaked duplicates"
+for tool in perl mkfs.ext2; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    unsupported "the recipe for leaked duplicates ($tool not found)"
+    exit 0
+  fi
+done
+lc_init
+HOLDERS=
+# stop_holders: ends the processes that hold devices open, then cleans up.
+stop_holders() {
+  for _p in $HOLDERS; do kill "$_p" 2>/dev/null; done
+  wait
+  lc_cleanup
+}
+trap stop_holders EXIT
+
+awk '/^<!-- recipe:leaked-duplicates/ { on = 1; next }
+     on && /^```sh$/ { body = 1; next }
+     body && /^```$/ { exit }
+     body { print }' "$TOP_SRCDIR/README.md" >"$SCRATCH/recipe.sh"
+if ! grep -q 'losetup -d' "$SCRATCH/recipe.sh"; then
+  fail "README.md holds the recipe after its marker"
+  exit 0
+fi
+pass "README.md holds the recipe after its marker"
+# The man page's EXAMPLES print the same recipe, in roff.
+awk '/^\.SS Cleaning up leaked loop devices/ { on = 1; next }
+     on && /^\.EX$/ { body = 1; next }
+     body && /^\.EE$/ { exit }
+     body { gsub(/\\-/, "-"); gsub(/\\e/, "\\"); print }' \
+  "$TOP_SRCDIR/man/losetup-container.8" >"$SCRATCH/recipe.man"
+check "the man page's recipe is README.md's" \
+  cmp -s "$SCRATCH/recipe.sh" "$SCRATCH/recipe.man"
+
+ROOT=$SCRATCH/root
+mkdir "$ROOT" "$SCRATCH/pool" "$SCRATCH/guard" "$SCRATCH/mnt"
+truncate -s 4M "$SCRATCH/pool/a.img"
+mkfs.ext2 -q -F "$SCRATCH/pool/a.img" >/dev/null 2>&1
+truncate -s 1M "$SCRATCH/pool/b.img" "$SCRATCH/pool/c.img"
+
+# Leaked the way satellites leaked them: each attached in a container that
+# has since exited, so that util-linux alone shows the cut path.
+# leak FILE: attaches FILE once more; prints the device.
+leak() {
+  ct_attach "$ROOT" "$SCRATCH/pool/$1" "$SCRATCH/pool:/pools" -- \
+    "$UL" --show -f "/pools/$1" || return 1
+  printf '%s\n' "$DEV"
+}
+A1=$(leak a.img) && A2=$(leak a.img) && A3=$(leak a.img) \
+  && B1=$(leak b.img) && B2=$(leak b.img) && C1=$(leak c.img) \
+  || { fail "attach the duplicates"; exit 0; }
+MINE="$A1 $A2 $A3 $B1 $B2 $C1"
+
+# A1 mounted, in a mount namespace of its own; A2 open in a process.
+unshare -m --propagation private sh -c '
+  mount -o ro "$1" "$2" && echo ok >"$3" && exec sleep 600' \
+  sh "$A1" "$SCRATCH/mnt" "$SCRATCH/mounted" &
+HOLDERS="$HOLDERS $!"
+sh -c 'exec 3<"$1"; echo ok >"$2"; exec sleep 600' sh "$A2" "$SCRATCH/opened" &
+HOLDERS="$HOLDERS $!"
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  [ -s "$SCRATCH/mounted" ] && [ -s "$SCRATCH/opened" ] && break
+  sleep 0.5
+done
+check "one duplicate is mounted" test -s "$SCRATCH/mounted"
+check "one duplicate is held open by a process" test -s "$SCRATCH/opened"
+
+# The guard: the listing of this script's devices only (the header kept),
+# and a detach of this script's devices only.
+cat >"$SCRATCH/guard/losetup" <<EOF
+#!/bin/sh
+if [ "\$1" = -d ]; then
+  case " $MINE " in
+    *" \$2 "*) echo "\$2" >>"$SCRATCH/detached"; exec "$UL" -d "\$2" ;;
+  esac
+  echo "\$2" >>"$SCRATCH/refused"
+  exit 1
+fi
+"$LC" "\$@" >"$SCRATCH/listing" || exit
+awk -v mine=" $MINE " 'NR == 1 || index(mine, " " \$1 " ")' "$SCRATCH/listing"
+EOF
+chmod 755 "$SCRATCH/guard/losetup"
+
+# attached DEV FILE: true when DEV still has FILE (of the pool) behind it.
+attached() {
+  [ "$("$UL" -n -O BACK-INO "$1" 2>/dev/null | tr -d ' ')" \
+    = "$(stat -c %i "$SCRATCH/pool/$2")" ]
+}
+
+not_attached() { ! attached "$@"; }
+# kept DEV FILE: DEV still has FILE and was never handed to "losetup -d"
+# (which, on a device in use, only marks it to go when it is closed).
+kept() {
+  attached "$@" && ! grep -qx "$1" "$SCRATCH/detached" 2>/dev/null
+}
+
+# Of b.img's two devices, none in use, the first listed stays: the order
+# is the kernel's (util-linux lists in the same order).
+FIRST_B=$("$UL" -l -n -O NAME | grep -x -e "$B1" -e "$B2" | head -n 1)
+if [ "$FIRST_B" = "$B1" ]; then OTHER_B=$B2; else OTHER_B=$B1; fi
+
+# The listing the recipe reads: every duplicate under its full path.
+export LOSETUP_CONTAINER_BIND_MOUNTS=$SCRATCH/pool
+"$SCRATCH/guard/losetup" -l -O NAME,BACK-FILE >"$SCRATCH/seen"
+for d in $A1 $A2 $A3; do
+  expect_back_file "the corrected listing names a.img on $d" \
+    "$SCRATCH/seen" "$d" "$SCRATCH/pool/a.img"
+done
+
+# As printed: nothing changes.
+PATH=$SCRATCH/guard:$PATH sh "$SCRATCH/recipe.sh" >"$SCRATCH/dry" 2>&1
+check "as printed, the recipe detaches nothing" test ! -e "$SCRATCH/detached"
+for d in $A3 $OTHER_B; do
+  check "as printed, the recipe names $d unused" \
+    grep -qx "$SCRATCH/pool/[ab].img: $d unused" "$SCRATCH/dry"
+done
+for d in $A1 $A2 $FIRST_B; do
+  check "as printed, the recipe keeps $d" \
+    grep -qx "$SCRATCH/pool/[ab].img: $d kept" "$SCRATCH/dry"
+done
+check "as printed, the recipe leaves the file attached once alone" \
+  sh -c '! grep -q "c.img" "$1"' sh "$SCRATCH/dry"
+
+# DETACH=yes: the unused duplicates go, nothing in use does.
+DETACH=yes PATH=$SCRATCH/guard:$PATH sh "$SCRATCH/recipe.sh" \
+  >"$SCRATCH/wet" 2>&1
+sed 's/^/  | /' "$SCRATCH/wet"
+check "the recipe asked to detach no device of anyone else" \
+  test ! -e "$SCRATCH/refused"
+check "the unused duplicate of a.img is detached" not_attached "$A3" a.img
+check "the mounted device of a.img is kept" kept "$A1" a.img
+check "the device a process holds is kept" kept "$A2" a.img
+kept_b=0
+for d in $B1 $B2; do attached "$d" b.img && kept_b=$((kept_b + 1)); done
+check "b.img, in use nowhere, keeps exactly one device ($kept_b)" \
+  test "$kept_b" = 1
+check "b.img keeps the device listed first" kept "$FIRST_B" b.img
+check "c.img, attached once, keeps its device" kept "$C1" c.img
+check "exactly the two unused duplicates were detached" \
+  test "$(sort "$SCRATCH/detached" 2>/dev/null | tr '\n' ' ')" \
+  = "$(printf '%s\n' "$A3" "$OTHER_B" | sort | tr '\n' ' ')"
+exit 0
