@@ -28,8 +28,8 @@ static const struct
   [UL_CAPACITY_DETACH_ARGUMENT] = {0, UL_VERSION (2, 42)},
   /* 2.42 added --remove, a long option only.  */
   [UL_REMOVE_OPTION] = {UL_VERSION (2, 42), 0},
-  /* 2.42 stopped comparing ASCII names in the locale.  */
-  [UL_COLUMN_NAMES_ASCII] = {UL_VERSION (2, 42), 0},
+  /* 2.41.1 stopped comparing ASCII names in the locale.  */
+  [UL_COLUMN_NAMES_ASCII] = {UL_RELEASE (2, 41, 1), 0},
   /* 2.40 began reporting loop devices whose node is gone.  */
   [UL_LOST_ROWS] = {UL_VERSION (2, 40), 0},
   /* 2.39 keeps extreme widths out of BACK-FILE's width on a terminal.  */
@@ -75,13 +75,16 @@ read_number (const char **s, unsigned int max, unsigned int *n)
 unsigned int
 ul_parse_version (const char *s)
 {
-  unsigned int major, minor;
+  unsigned int major, minor, release = 0;
 
   if (s == NULL || !read_number (&s, 99, &major) || *s++ != '.'
-      || !read_number (&s, 999, &minor) || major == 0)
+      || !read_number (&s, 99, &minor) || major == 0)
     return UL_VERSION_UNKNOWN;
-  /* What may follow: ".patch", "-rc1", "-devel", "~...", "+..." or end.  */
-  if (*s != '\0' && *s != '.' && *s != '-' && *s != '~' && *s != '+')
+  /* "2.41.2"; "2.41" is 2.41.0.  */
+  if (*s == '.' && !read_number ((s++, &s), 99, &release))
     return UL_VERSION_UNKNOWN;
-  return UL_VERSION (major, minor);
+  /* What may follow: "-rc1", "-devel", "~rc1", "+dfsg" or nothing.  */
+  if (*s != '\0' && *s != '-' && *s != '~' && *s != '+')
+    return UL_VERSION_UNKNOWN;
+  return UL_RELEASE (major, minor, release);
 }

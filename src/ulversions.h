@@ -11,9 +11,12 @@
 
 #include <stdbool.h>
 
-/* A util-linux release as one number, major * 1000 + minor: 2.41.2 and
-   2.41-rc1 are both UL_VERSION (2, 41).  0 stands for "not known".  */
-#define UL_VERSION(major, minor) ((major) * 1000 + (minor))
+/* A util-linux release as one number, major * 10000 + minor * 100 +
+   release: 2.41.2 is UL_RELEASE (2, 41, 2); 2.41 and 2.41-rc1 are
+   UL_VERSION (2, 41).  0 stands for "not known".  */
+#define UL_RELEASE(major, minor, release) \
+  ((major) * 10000 + (minor) * 100 + (release))
+#define UL_VERSION(major, minor) UL_RELEASE (major, minor, 0)
 #define UL_VERSION_UNKNOWN 0
 /* The oldest and the newest release whose behaviour is recorded; an
    unknown version is taken for the newest.  */
@@ -31,8 +34,8 @@ enum ul_fact
   UL_CAPACITY_DETACH_ARGUMENT,
   /* losetup has --remove (long only).  */
   UL_REMOVE_OPTION,
-  /* -O's column names are compared byte for byte in ASCII (c_strncasecmp)
-     rather than with strncasecmp in the current locale.  */
+  /* -O's column names are compared case-insensitively in ASCII
+     (c_strncasecmp) rather than with strncasecmp in the current locale.  */
   UL_COLUMN_NAMES_ASCII,
   /* A bound device whose /dev node is missing is listed, named
      "/dev/loopN (lost)"; before, it is left out.  Also: the node is no
@@ -48,9 +51,10 @@ enum ul_fact
    value; UL_VERSION_UNKNOWN counts as UL_VERSION_NEWEST).  */
 bool ul_has (unsigned int version, enum ul_fact fact);
 
-/* Returns the UL_VERSION value of a version string as libsmartcols and
-   "losetup --version" give it ("2.38.1", "2.42-rc1", "2.39.3-devel",
-   "2.41"), or UL_VERSION_UNKNOWN when S is NULL or not such a string.  */
+/* Returns the UL_RELEASE value of a version string as libsmartcols and
+   "losetup --version" give it ("2.38.1", "2.42-rc1" (2.42.0),
+   "2.39.3-devel", "2.41"), or UL_VERSION_UNKNOWN when S is NULL or not
+   such a string.  */
 unsigned int ul_parse_version (const char *s);
 
 /* The distinct option grammars of the versions followed: the oldest
