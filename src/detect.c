@@ -171,7 +171,7 @@ columns_in (unsigned int version, int argc, char *const *argv,
 bool
 list_request_columns (int argc, char *const *argv, const char **columns)
 {
-  for (const unsigned int *v = ul_grammar_versions; *v; v++)
+  for (const unsigned int *v = ul_detection_versions; *v; v++)
     if (columns_in (*v, argc, argv, columns))
       return true;
   return false;
@@ -184,6 +184,20 @@ is_list_request_in (unsigned int version, int argc, char *const *argv)
 
   return (columns_in (version, argc, argv, &columns)
           && columns_are_name_back_file_in (version, columns));
+}
+
+bool
+is_list_request_at_run_time (int argc, char *const *argv,
+                             unsigned int (*version) (void))
+{
+  bool newest = is_list_request_in (ul_detection_versions[0], argc, argv);
+
+  /* Most calls read the same in every version: then the version is not
+     needed, nor the library that tells it.  */
+  for (const unsigned int *v = ul_detection_versions + 1; *v; v++)
+    if (is_list_request_in (*v, argc, argv) != newest)
+      return is_list_request_in (version (), argc, argv);
+  return newest;
 }
 
 bool

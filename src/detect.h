@@ -14,6 +14,11 @@
    was.  */
 bool is_list_request_in (unsigned int version, int argc, char *const *argv);
 
+/* is_list_request_in for the version that VERSION returns, called only
+   when the versions followed disagree about ARGV.  */
+bool is_list_request_at_run_time (int argc, char *const *argv,
+                                  unsigned int (*version) (void));
+
 /* is_list_request_in for the newest version followed.  */
 bool is_list_request (int argc, char *const *argv);
 

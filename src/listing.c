@@ -246,7 +246,7 @@ list_backing_files (void (*trace) (const char *line))
 
   /* Neither /sys/block nor /proc/partitions: losetup lists nothing.  */
   scan = loop_scan_open ();
-  if (scan != NULL && ul_has (listing_ul_version (), UL_LOST_ROWS))
+  if (scan != NULL)
     loop_scan_list_lost (scan);
   while (scan != NULL && loop_scan_next (scan, &f))
     {
@@ -258,8 +258,12 @@ list_backing_files (void (*trace) (const char *line))
         .dev = f.backing_dev,
         .ino = f.backing_ino,
       };
-      char *path = resolve (&r, &in);
+      char *path;
 
+      /* The version is asked for only when a node is missing.  */
+      if (f.lost && !ul_has (listing_ul_version (), UL_LOST_ROWS))
+        continue;
+      path = resolve (&r, &in);
       if (n == alloc)
         rows = x2nrealloc (rows, &alloc, sizeof *rows);
       rows[n].name = (f.lost ? xasprintf ("%s (lost)", f.device)

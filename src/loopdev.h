@@ -39,8 +39,8 @@ struct loop_scan;
 struct loop_scan *loop_scan_open (void);
 
 /* Makes SCAN list the bound devices whose /dev node is missing, with
-   F->lost set, as util-linux losetup does from 2.40 on, instead of
-   passing them over.  */
+   F->lost set (util-linux losetup lists them from 2.40 on, as lost),
+   instead of passing them over.  */
 void loop_scan_list_lost (struct loop_scan *scan);
 
 /* Fills *F with the next bound device and returns true, or returns false

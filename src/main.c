@@ -174,7 +174,7 @@ main (int argc, char **argv)
   if (!list_request_columns (argc, argv, &columns))
     return original_exec (argv);
   init_messages ();
-  if (!is_list_request_in (listing_ul_version (), argc, argv))
+  if (!is_list_request_at_run_time (argc, argv, listing_ul_version))
     return original_exec (argv);
 
   atexit (close_stdout_as_losetup);

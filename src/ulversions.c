@@ -36,11 +36,11 @@ static const struct
   [UL_BACK_FILE_NOEXTREMES] = {UL_VERSION (2, 39), 0},
 };
 
-/* Newest first: 2.42 (no -v, flags -c/-d, --remove), 2.40 (--loop-ref),
-   2.37.  */
-const unsigned int ul_grammar_versions[] = {
-  UL_VERSION (2, 42), UL_VERSION (2, 40), UL_VERSION (2, 37),
-  UL_VERSION_UNKNOWN
+/* Newest first: 2.42 (no -v, flags -c/-d, --remove), 2.41.1 (ASCII
+   column names), 2.40 (--loop-ref), 2.37.  */
+const unsigned int ul_detection_versions[] = {
+  UL_VERSION (2, 42), UL_RELEASE (2, 41, 1), UL_VERSION (2, 40),
+  UL_VERSION (2, 37), UL_VERSION_UNKNOWN
 };
 
 bool

@@ -57,8 +57,9 @@ bool ul_has (unsigned int version, enum ul_fact fact);
    such a string.  */
 unsigned int ul_parse_version (const char *s);
 
-/* The distinct option grammars of the versions followed: the oldest
-   version of each, newest first, ending with UL_VERSION_UNKNOWN.  */
-extern const unsigned int ul_grammar_versions[];
+/* The first version of each span of releases that decide the same way
+   which calls are the request (option grammar, column names), newest
+   first, ending with UL_VERSION_UNKNOWN.  */
+extern const unsigned int ul_detection_versions[];
 
 #endif /* LC_ULVERSIONS_H */

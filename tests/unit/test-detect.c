@@ -118,6 +118,17 @@ count (const char *const *argv)
   return n;
 }
 
+/* The stand-in for the run-time version: counts the calls.  */
+static int asked;
+static unsigned int asked_version;
+
+static unsigned int
+version_now (void)
+{
+  asked++;
+  return asked_version;
+}
+
 /* Prints one line per form: "yes" or "no" (intercepted by VERSION), a
    tab, the description, a tab, the arguments after argv[0], each quoted
    for the shell.  */
@@ -205,6 +216,23 @@ main (int argc, char **argv)
         CHECK (list_request_columns (n, copy, &columns),
                "%s passes the first check", f->why);
     }
+  /* The version is asked for only when the versions disagree.  */
+  {
+    char *same[] = { "losetup", "-l", "-O", "NAME,BACK-FILE", NULL };
+    char *differ[] = { "losetup", "--l", "-O", "NAME,BACK-FILE", NULL };
+    bool got;
+
+    asked = 0;
+    asked_version = UL_VERSION (2, 39);
+    got = is_list_request_at_run_time (4, same, version_now);
+    CHECK (got && asked == 0,
+           "a form every version takes: the version is not asked for");
+    got = is_list_request_at_run_time (4, differ, version_now);
+    CHECK (got && asked == 1, "--l: the version is asked for, and 2.39 takes it");
+    asked_version = UL_VERSION (2, 40);
+    got = is_list_request_at_run_time (4, differ, version_now);
+    CHECK (!got && asked == 2, "--l: 2.40 hands it over");
+  }
   /* Twice in a row: getopt's state must be reset between calls.  */
   {
     char *a[] = { "losetup", "-l", "-O", "NAME,BACK-FILE", NULL };
