@@ -19,9 +19,8 @@
 # and the file tree recorded before it came.
 #
 # The debootstrap roots are cached between runs by tests/helpers/roots.sh
-# (they need the archive only
-# when made); the test never changes the cached copies, it works on copies
-# of them in $SCRATCH.  Mounts (a /proc for each chroot) live in private
+# (they need the archive only when made); the test never changes the
+# cached copies, it works on copies of them in $SCRATCH.  Mounts (a /proc for each chroot) live in private
 # mount namespaces that end with the command, so nothing is left mounted.
 #
 # Environment:
