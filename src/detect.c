@@ -3,18 +3,23 @@
 
    The decision is made with getopt_long over losetup's own option grammar,
    so that bundled short options, "--output=...", abbreviations and "--" are
-   read as losetup reads them.  Anything else is left to the original.  */
+   read as losetup reads them.  Anything else is left to the original.
+   The grammar is that of the util-linux version installed (ulversions.h):
+   "--l" is --list up to 2.39 and ambiguous from 2.40 on, for instance.  */
 
 #include "system.h"
 
 #include "detect.h"
 
+#include <c-strcase.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "xalloc.h"
+#include "ulversions.h"
 
 enum
 {
@@ -27,75 +32,128 @@ enum
   OPT_REMOVE
 };
 
-/* losetup's options: the union of util-linux 2.38 to 2.41.  Taking the
-   union means that an abbreviation ambiguous in any of those versions
-   ("--l" is --list or --loop-ref since 2.40) is never taken for --list.  */
-static const char short_options[] = "ab:c:d:Dfhj:JlLno:O:PrvV";
+/* Marks an option present in every version followed.  */
+#define ALWAYS UL_FACT_COUNT
 
-static const struct option long_options[] = {
-  {"all", no_argument, NULL, 'a'},
-  {"set-capacity", required_argument, NULL, 'c'},
-  {"detach", required_argument, NULL, 'd'},
-  {"detach-all", no_argument, NULL, 'D'},
-  {"find", no_argument, NULL, 'f'},
-  {"nooverlap", no_argument, NULL, 'L'},
-  {"help", no_argument, NULL, 'h'},
-  {"associated", required_argument, NULL, 'j'},
-  {"json", no_argument, NULL, 'J'},
-  {"list", no_argument, NULL, 'l'},
-  {"sector-size", required_argument, NULL, 'b'},
-  {"noheadings", no_argument, NULL, 'n'},
-  {"offset", required_argument, NULL, 'o'},
-  {"output", required_argument, NULL, 'O'},
-  {"output-all", no_argument, NULL, OPT_OUTPUT_ALL},
-  {"sizelimit", required_argument, NULL, OPT_SIZELIMIT},
-  {"partscan", no_argument, NULL, 'P'},
-  {"read-only", no_argument, NULL, 'r'},
-  {"direct-io", optional_argument, NULL, OPT_DIO},
-  {"raw", no_argument, NULL, OPT_RAW},
-  {"loop-ref", required_argument, NULL, OPT_LOOP_REF},
-  {"show", no_argument, NULL, OPT_SHOW},
-  {"verbose", no_argument, NULL, 'v'},
-  {"version", no_argument, NULL, 'V'},
-  {"remove", no_argument, NULL, OPT_REMOVE},
-  {NULL, 0, NULL, 0}
+/* losetup's long options, each with the fact of ulversions.h that must
+   hold for the option to exist (ALWAYS: in every version followed).  -c
+   and -d take an argument while UL_CAPACITY_DETACH_ARGUMENT holds.  */
+static const struct
+{
+  struct option opt;
+  enum ul_fact fact;
+} long_options[] = {
+  {{"all", no_argument, NULL, 'a'}, ALWAYS},
+  {{"set-capacity", required_argument, NULL, 'c'}, ALWAYS},
+  {{"detach", required_argument, NULL, 'd'}, ALWAYS},
+  {{"detach-all", no_argument, NULL, 'D'}, ALWAYS},
+  {{"find", no_argument, NULL, 'f'}, ALWAYS},
+  {{"nooverlap", no_argument, NULL, 'L'}, ALWAYS},
+  {{"help", no_argument, NULL, 'h'}, ALWAYS},
+  {{"associated", required_argument, NULL, 'j'}, ALWAYS},
+  {{"json", no_argument, NULL, 'J'}, ALWAYS},
+  {{"list", no_argument, NULL, 'l'}, ALWAYS},
+  {{"sector-size", required_argument, NULL, 'b'}, ALWAYS},
+  {{"noheadings", no_argument, NULL, 'n'}, ALWAYS},
+  {{"offset", required_argument, NULL, 'o'}, ALWAYS},
+  {{"output", required_argument, NULL, 'O'}, ALWAYS},
+  {{"output-all", no_argument, NULL, OPT_OUTPUT_ALL}, ALWAYS},
+  {{"sizelimit", required_argument, NULL, OPT_SIZELIMIT}, ALWAYS},
+  {{"partscan", no_argument, NULL, 'P'}, ALWAYS},
+  {{"read-only", no_argument, NULL, 'r'}, ALWAYS},
+  {{"direct-io", optional_argument, NULL, OPT_DIO}, ALWAYS},
+  {{"raw", no_argument, NULL, OPT_RAW}, ALWAYS},
+  {{"loop-ref", required_argument, NULL, OPT_LOOP_REF}, UL_LOOP_REF_OPTION},
+  {{"show", no_argument, NULL, OPT_SHOW}, ALWAYS},
+  {{"verbose", no_argument, NULL, 'v'}, UL_VERBOSE_OPTION},
+  {{"version", no_argument, NULL, 'V'}, ALWAYS},
+  {{"remove", no_argument, NULL, OPT_REMOVE}, UL_REMOVE_OPTION},
 };
 
-/* Returns true when the N bytes at S name the column NAME, compared as
-   losetup compares them (strncasecmp, so in the current locale).  */
-static bool
-column_is (const char *s, size_t n, const char *name)
+#define N_LONG_OPTIONS (sizeof long_options / sizeof *long_options)
+
+/* The option grammar of one version, as getopt_long takes it.  */
+struct grammar
 {
-  return strncasecmp (s, name, n) == 0 && name[n] == '\0';
+  char short_options[sizeof "ab:c:d:Dfhj:JlLno:O:PrvV"];
+  struct option long_options[N_LONG_OPTIONS + 1];
+};
+
+/* Fills *G with losetup's options in util-linux VERSION.  */
+static void
+grammar_for (unsigned int version, struct grammar *g)
+{
+  bool cd_arg = ul_has (version, UL_CAPACITY_DETACH_ARGUMENT);
+  size_t n = 0;
+
+  snprintf (g->short_options, sizeof g->short_options,
+            "ab:%s%sDfhj:JlLno:O:Pr%sV", cd_arg ? "c:" : "c",
+            cd_arg ? "d:" : "d",
+            ul_has (version, UL_VERBOSE_OPTION) ? "v" : "");
+  for (size_t i = 0; i < N_LONG_OPTIONS; i++)
+    if (long_options[i].fact == ALWAYS
+        || ul_has (version, long_options[i].fact))
+      {
+        g->long_options[n] = long_options[i].opt;
+        if (g->long_options[n].val == 'c' || g->long_options[n].val == 'd')
+          g->long_options[n].has_arg = cd_arg ? required_argument
+                                              : no_argument;
+        n++;
+      }
+  memset (&g->long_options[n], 0, sizeof g->long_options[n]);
+}
+
+/* Returns true when the N bytes at S name the column NAME, compared as
+   losetup VERSION compares them: strncasecmp in the current locale, or
+   in ASCII.  */
+static bool
+column_is (unsigned int version, const char *s, size_t n, const char *name)
+{
+  int diff = (ul_has (version, UL_COLUMN_NAMES_ASCII)
+              ? c_strncasecmp (s, name, n) : strncasecmp (s, name, n));
+
+  return diff == 0 && name[n] == '\0';
 }
 
 bool
-columns_are_name_back_file (const char *columns)
+columns_are_name_back_file_in (unsigned int version, const char *columns)
 {
   const char *comma = strchr (columns, ',');
 
   if (comma == NULL || comma == columns || strchr (comma + 1, ',') != NULL)
     return false;
-  return (column_is (columns, comma - columns, "NAME")
+  return (column_is (version, columns, comma - columns, "NAME")
           && comma[1] != '\0'
-          && column_is (comma + 1, strlen (comma + 1), "BACK-FILE"));
+          && column_is (version, comma + 1, strlen (comma + 1), "BACK-FILE"));
 }
 
 bool
-list_request_columns (int argc, char *const *argv, const char **columns_out)
+columns_are_name_back_file (const char *columns)
+{
+  return columns_are_name_back_file_in (UL_VERSION_OLDEST, columns);
+}
+
+/* Returns true when util-linux VERSION's grammar reads ARGV as options
+   -l and -O only, no operand, at least one -O, and stores the last -O's
+   argument (a pointer into ARGV) in *COLUMNS.  */
+static bool
+columns_in (unsigned int version, int argc, char *const *argv,
+            const char **columns_out)
 {
   /* getopt_long permutes its array; work on a copy of the pointers so the
      original losetup gets ARGV exactly as we were given it.  */
   char **copy = xnmalloc (argc + 1, sizeof *copy);
   const char *columns = NULL;
+  struct grammar g;
   bool other = false;
   int c;
 
+  grammar_for (version, &g);
   memcpy (copy, argv, (argc + 1) * sizeof *copy);
   opterr = 0;
   optind = 0;                   /* 0: also reset getopt's internal state */
-  while ((c = getopt_long (argc, copy, short_options, long_options, NULL))
-         != -1)
+  while ((c = getopt_long (argc, copy, g.short_options, g.long_options,
+                           NULL)) != -1)
     {
       if (c == 'O')
         columns = optarg;       /* the last -O wins, as in losetup */
@@ -111,10 +169,39 @@ list_request_columns (int argc, char *const *argv, const char **columns_out)
 }
 
 bool
-is_list_request (int argc, char *const *argv)
+list_request_columns (int argc, char *const *argv, const char **columns)
+{
+  for (const unsigned int *v = ul_detection_versions; *v; v++)
+    if (columns_in (*v, argc, argv, columns))
+      return true;
+  return false;
+}
+
+bool
+is_list_request_in (unsigned int version, int argc, char *const *argv)
 {
   const char *columns;
 
-  return (list_request_columns (argc, argv, &columns)
-          && columns_are_name_back_file (columns));
+  return (columns_in (version, argc, argv, &columns)
+          && columns_are_name_back_file_in (version, columns));
+}
+
+bool
+is_list_request_at_run_time (int argc, char *const *argv,
+                             unsigned int (*version) (void))
+{
+  bool newest = is_list_request_in (ul_detection_versions[0], argc, argv);
+
+  /* Most calls read the same in every version: then the version is not
+     needed, nor the library that tells it.  */
+  for (const unsigned int *v = ul_detection_versions + 1; *v; v++)
+    if (is_list_request_in (*v, argc, argv) != newest)
+      return is_list_request_in (version (), argc, argv);
+  return newest;
+}
+
+bool
+is_list_request (int argc, char *const *argv)
+{
+  return is_list_request_in (UL_VERSION_NEWEST, argc, argv);
 }

@@ -28,9 +28,11 @@
 #include "dynlib.h"
 #include "error.h"
 #include "xalloc.h"
+#include "xvasprintf.h"
 #include "loopdev.h"
 #include "mounts.h"
 #include "resolve.h"
+#include "ulversions.h"
 
 static int
 stat_path (const char *path, dev_t *dev, uint64_t *ino)
@@ -58,24 +60,55 @@ static struct
   __typeof__ (scols_line_refer_data) *line_refer_data;
   __typeof__ (scols_print_table) *print_table;
   __typeof__ (scols_unref_table) *unref_table;
+  __typeof__ (scols_get_library_version) *get_library_version;
 } sc;
 
-/* Loads libsmartcols into SC, or exits with a message.  */
-static void
-load_smartcols (void)
+/* Loads libsmartcols into SC, once.  Returns true when it is loaded;
+   false with the reason in *WHY.  */
+static bool
+try_load_smartcols (const char **why)
 {
   static const char *const names[] = {
     "scols_init_debug", "scols_new_table", "scols_table_enable_raw",
     "scols_table_enable_json", "scols_table_enable_noheadings",
     "scols_table_new_column", "scols_table_new_line", "scols_line_set_data",
-    "scols_line_refer_data", "scols_print_table", "scols_unref_table"
+    "scols_line_refer_data", "scols_print_table", "scols_unref_table",
+    "scols_get_library_version"
   };
-  const char *why = NULL;
+  static void *handle;
 
   /* Left loaded: the table is printed and freed with it.  */
-  if (dynlib_load (SMARTCOLS_SONAME, names, sizeof names / sizeof *names,
-                   (void **) &sc, &why) == NULL)
+  if (handle == NULL)
+    handle = dynlib_load (SMARTCOLS_SONAME, names,
+                          sizeof names / sizeof *names, (void **) &sc, why);
+  return handle != NULL;
+}
+
+/* Loads libsmartcols into SC, or exits with a message.  */
+static void
+load_smartcols (void)
+{
+  const char *why = NULL;
+
+  if (!try_load_smartcols (&why))
     error (EXIT_FAILURE, 0, _("cannot load %s: %s"), SMARTCOLS_SONAME, why);
+}
+
+unsigned int
+listing_ul_version (void)
+{
+  static unsigned int version;
+  static bool known;
+  const char *s = NULL, *why;
+
+  if (!known)
+    {
+      if (try_load_smartcols (&why))
+        sc.get_library_version (&s);
+      version = ul_parse_version (s);
+      known = true;
+    }
+  return version;
 }
 
 static struct libscols_table *
@@ -92,7 +125,10 @@ new_table (void)
   sc.table_enable_json (tb, 0);
   sc.table_enable_noheadings (tb, 0);
   if (sc.table_new_column (tb, "NAME", 0.25, 0) == NULL
-      || sc.table_new_column (tb, "BACK-FILE", 0.3, 0) == NULL)
+      || sc.table_new_column (tb, "BACK-FILE", 0.3,
+                              ul_has (listing_ul_version (),
+                                      UL_BACK_FILE_NOEXTREMES)
+                              ? SCOLS_FL_NOEXTREMES : 0) == NULL)
     error (EXIT_FAILURE, errno, _("failed to allocate output column"));
   return tb;
 }
@@ -208,6 +244,8 @@ list_backing_files (void (*trace) (const char *line))
 
   /* Neither /sys/block nor /proc/partitions: losetup lists nothing.  */
   scan = loop_scan_open ();
+  if (scan != NULL)
+    loop_scan_list_lost (scan);
   while (scan != NULL && loop_scan_next (scan, &f))
     {
       struct resolve_input in = {
@@ -218,11 +256,16 @@ list_backing_files (void (*trace) (const char *line))
         .dev = f.backing_dev,
         .ino = f.backing_ino,
       };
-      char *path = resolve (r, &in);
+      char *path;
 
+      /* The version is asked for only when a node is missing.  */
+      if (f.lost && !ul_has (listing_ul_version (), UL_LOST_ROWS))
+        continue;
+      path = resolve (r, &in);
       if (n == alloc)
         rows = x2nrealloc (rows, &alloc, sizeof *rows);
-      rows[n].name = xstrdup (f.device);
+      rows[n].name = (f.lost ? xasprintf ("%s (lost)", f.device)
+                      : xstrdup (f.device));
       rows[n].file = (path != NULL ? path
                       : f.losetup_text != NULL ? xstrdup (f.losetup_text)
                       : NULL);

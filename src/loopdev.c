@@ -6,6 +6,9 @@
    /sys/block in readdir order that have a loop/backing_file and a /dev node
    that is a loop device, the text read for the device of that node.
 
+   From util-linux 2.40 on, losetup also lists a bound device whose node is
+   missing, as lost (loop_scan_list_lost).
+
    When /sys/block is the kernel's own sysfs, its entries are what they
    say: the text is read from the entry and the ioctl on the node tells
    (lo_number) whether the node is that device, seven system calls in all
@@ -43,6 +46,7 @@ struct loop_scan
   FILE *partitions;
   bool dev_subdir;              /* nodes are /dev/loop/N, not /dev/loopN */
   bool genuine;                 /* /sys/block is the kernel's sysfs */
+  bool list_lost;               /* a missing node is listed, as lost */
   /* /sys/devices/virtual/block, where the kernel's /sys/block/loopN links
      point, or -1: reading there spares a link per device.  */
   int virtual_dir;
@@ -144,6 +148,14 @@ loop_scan_open (void)
 }
 
 void
+loop_scan_list_lost (struct loop_scan *scan)
+{
+  /* losetup finds the number of a missing /dev/loop/N node nowhere, so
+     it never calls such a device lost.  */
+  scan->list_lost = !scan->dev_subdir;
+}
+
+void
 loop_scan_close (struct loop_scan *scan)
 {
   if (scan == NULL)
@@ -202,7 +214,8 @@ node_is_loop (const struct loop_facts *f, struct stat *st)
    now.  A node that cannot be opened (permissions) leaves has_info false
    and the device listed, as losetup lists it; CHECKED says the node was
    already found to be a loop device.  The node is opened relative to
-   SCAN's /dev, which spares a path walk per device.  */
+   SCAN's /dev, which spares a path walk per device.  A missing node sets
+   F->lost when SCAN lists lost devices, and then the device is listed.  */
 static bool
 read_info (const struct loop_scan *scan, struct loop_facts *f, bool checked)
 {
@@ -216,9 +229,10 @@ read_info (const struct loop_scan *scan, struct loop_facts *f, bool checked)
   int rc;
 
   f->has_info = false;
+  if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+    return f->lost = scan->list_lost;
   if (fd < 0)
-    return (errno != ENOENT && errno != ENOTDIR
-            && (checked || node_is_loop (f, &st)));
+    return checked || node_is_loop (f, &st);
   /* Zeroed first: tools that do not know this ioctl (valgrind 3.19) would
      take every byte of the answer for uninitialised.  */
   memset (&info, 0, sizeof info);
@@ -288,6 +302,27 @@ facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
   return false;
 }
 
+/* For a device whose node is missing, stores in *ST's st_rdev the device
+   number that /sys/block/NAME/dev gives, as losetup finds it.  Returns
+   false when there is none (the device is then passed over).  */
+static bool
+lost_devno (const struct loop_scan *scan, const char *name, struct stat *st)
+{
+  char path[NAME_MAX + sizeof "/dev"];
+  unsigned int maj, min;
+  char *text;
+  bool ok;
+
+  snprintf (path, sizeof path, "%s/dev", name);
+  text = loop_read_attribute (dirfd (scan->sysblock), path);
+  ok = text != NULL && sscanf (text, "%u:%u", &maj, &min) == 2
+       && (maj != 0 || min != 0);
+  free (text);
+  if (ok)
+    st->st_rdev = makedev (maj, min);
+  return ok;
+}
+
 /* Anything else mounted on /sys/block: losetup's procedure, step by step.
    Returns as facts_from_genuine.  */
 static bool
@@ -303,12 +338,22 @@ facts_from_other (struct loop_scan *scan, struct loop_facts *f,
     return false;
   snprintf (path, sizeof path, "%s/loop/backing_file", name);
   if (fstatat (dirfd (scan->sysblock), path, &st, 0) != 0
-      || !set_device (scan, f, name) || !node_is_loop (f, &st))
+      || !set_device (scan, f, name))
     return false;
+  if (!node_is_loop (f, &st))
+    {
+      /* Lost: the device number comes from sysfs, the node is not read.  */
+      if (!scan->list_lost || stat (f->device, &st) == 0
+          || (errno != ENOENT && errno != ENOTDIR)
+          || !lost_devno (scan, name, &st))
+        return false;
+      f->lost = true;
+    }
   snprintf (attr, sizeof attr, "/sys/dev/block/%u:%u/loop/backing_file",
             major (st.st_rdev), minor (st.st_rdev));
   *text = loop_read_attribute (AT_FDCWD, attr);
-  if ((*text == NULL && unbound (errno)) || !read_info (scan, f, true))
+  if ((*text == NULL && (unbound (errno) || f->lost))
+      || (!f->lost && !read_info (scan, f, true)))
     {
       free (*text);
       *text = NULL;

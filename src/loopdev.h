@@ -25,6 +25,9 @@ struct loop_facts
   dev_t backing_dev;            /* lo_device, decoded */
   uint64_t backing_ino;         /* lo_inode */
   uint32_t number;              /* lo_number: which loop device answered */
+  /* The device's /dev node is missing (listed from util-linux 2.40 on,
+     as "/dev/loopN (lost)"; has_info is then false).  */
+  bool lost;
   char marked_name[LO_NAME_SIZE];       /* storage for losetup_text */
 };
 
@@ -35,9 +38,14 @@ struct loop_scan;
    Returns NULL after setting errno when neither can be read.  */
 struct loop_scan *loop_scan_open (void);
 
+/* Makes SCAN list the bound devices whose /dev node is missing, with
+   F->lost set (util-linux losetup lists them from 2.40 on, as lost),
+   instead of passing them over.  */
+void loop_scan_list_lost (struct loop_scan *scan);
+
 /* Fills *F with the next bound device and returns true, or returns false
    at the end.  Devices that are unbound, vanish mid-scan or have no usable
-   /dev node are passed over silently.  F->sysfs_path is freed by the next
+   /dev node (see loop_scan_list_lost) are passed over silently.  F->sysfs_path is freed by the next
    call or by loop_scan_close.  */
 bool loop_scan_next (struct loop_scan *scan, struct loop_facts *f);
 

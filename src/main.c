@@ -206,12 +206,13 @@ main (int argc, char **argv)
     }
 
   /* The locale is loaded only once the call may be ours: the options
-     alone rule out most calls, and the original loads its own.  Column
-     names are then compared as losetup compares them, in the locale.  */
+     alone rule out most calls, and the original loads its own.  So is
+     the util-linux version, whose grammar then decides, the column names
+     compared as that losetup compares them.  */
   if (!list_request_columns (argc, argv, &columns))
     return original_exec (argv);
   init_messages ();
-  if (!columns_are_name_back_file (columns))
+  if (!is_list_request_at_run_time (argc, argv, listing_ul_version))
     return original_exec (argv);
 
   atexit (close_stdout_as_losetup);

@@ -49,11 +49,14 @@ EXTRA_DIST += \
   tests/lib \
   tests/helpers/lib.sh \
   tests/helpers/ul-losetup.sh \
+  tests/helpers/ul-target.sh \
+  tests/helpers/roots.sh \
   tests/scripts \
   tests/losetup-container.cli \
   tests/losetup-container.detect \
   tests/losetup-container.passthrough \
   tests/losetup-container.resolve \
-  tests/losetup-container.listing
+  tests/losetup-container.listing \
+  tests/losetup-container.versions
 
 CLEANFILES += tests/losetup-container.log tests/losetup-container.sum

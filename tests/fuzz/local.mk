@@ -24,6 +24,7 @@ FUZZ_TARGETS = fuzz-bind-mounts fuzz-detect fuzz-resolve fuzz-sysfs
 fuzz_all_targets = fuzz-bind-mounts fuzz-detect fuzz-resolve fuzz-sysfs
 fuzz_programs = $(fuzz_all_targets:%=tests/fuzz/%)
 fuzz_core_objects = tests/fuzz/obj/src/detect.o tests/fuzz/obj/src/loopdev.o \
+  tests/fuzz/obj/src/ulversions.o \
   tests/fuzz/obj/src/resolve.o
 fuzz_gnulib_objects = $(patsubst %.c,tests/fuzz/obj/%.o, \
   $(filter %.c,$(lib_libgnu_a_SOURCES)) $(gl_LIBOBJS:.$(OBJEXT)=.c))

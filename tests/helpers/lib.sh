@@ -26,6 +26,7 @@ check() {
 . "$TESTS_SRCDIR/helpers/ul-losetup.sh"
 
 UL=$(find_ul_losetup) || UL=
+. "$TESTS_SRCDIR/helpers/ul-target.sh"
 
 # need_root WHAT: reports WHAT as UNSUPPORTED and ends the script unless
 # this is root with loop devices and util-linux losetup.
@@ -34,7 +35,7 @@ need_root() {
     unsupported "$1 (needs root and /dev/loop-control)"
     exit 0
   fi
-  if [ -z "$UL" ]; then
+  if [ -z "$UL" ] || [ -z "$REF" ]; then
     unsupported "$1 (util-linux losetup not found)"
     exit 0
   fi
@@ -158,12 +159,12 @@ in_container() {
 }
 
 # as_losetup: makes $OURS and $THEIRS, commands that run the program under
-# test and util-linux losetup with argv[0] = "losetup" (through PATH), so
-# that messages naming the program read the same from both.
+# test and util-linux losetup ($REF) with argv[0] = "losetup" (through
+# PATH), so that messages naming the program read the same from both.
 as_losetup() {
   mkdir -p "$SCRATCH/as-ours" "$SCRATCH/as-theirs"
   ln -sf "$LC" "$SCRATCH/as-ours/losetup"
-  ln -sf "$UL" "$SCRATCH/as-theirs/losetup"
+  ln -sf "$REF" "$SCRATCH/as-theirs/losetup"
   OURS="env PATH=$SCRATCH/as-ours:$PATH losetup"
   THEIRS="env PATH=$SCRATCH/as-theirs:$PATH losetup"
 }
@@ -186,13 +187,14 @@ ct_attach() {
 
 # same_output NAME CMD1 -- CMD2: runs both and compares stdout, stderr and
 # exit status byte for byte; reports NAME.  Listings can change when other
-# processes attach devices meanwhile, so a difference is retried once
-# with util-linux run before and after.
+# processes attach devices meanwhile, so a difference is tried twice more,
+# a second apart.
 same_output() {
   _name=$1; shift
   _a=; while [ "$1" != "--" ]; do _a="$_a $(quote "$1")"; shift; done; shift
   _b=; for _x; do _b="$_b $(quote "$_x")"; done
-  for _try in 1 2; do
+  for _try in 1 2 3; do
+    [ "$_try" = 1 ] || sleep 1
     eval "$_a" >"$SCRATCH/a.out" 2>"$SCRATCH/a.err"; _sa=$?
     eval "$_b" >"$SCRATCH/b.out" 2>"$SCRATCH/b.err"; _sb=$?
     if cmp -s "$SCRATCH/a.out" "$SCRATCH/b.out" \

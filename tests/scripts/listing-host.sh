@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # listing-host.sh -- devices set up on the host: the listing is util-linux
 # losetup's to the byte (widths, escaping, " (deleted)", order), and each
-# of our devices shows the path it was given.
+# of our devices shows the path it was given.  Against this machine's
+# losetup, or in a root given by LC_UL_ROOT (tests/helpers/ul-target.sh).
 
 . "$TESTS_SRCDIR/helpers/lib.sh"
 need_root "host listing"
@@ -28,15 +29,16 @@ LIST="-l -O NAME,BACK-FILE"
 for loc in C C.UTF-8; do
   # shellcheck disable=SC2086
   LC_ALL=$loc same_output "LC_ALL=$loc: same bytes as losetup" \
-    "$LC" $LIST -- "$UL" $LIST
+    $RUN "$LC" $LIST -- $RUN "$REF" $LIST
 done
 same_output "other spelling: -lO name,back-file" \
-  "$LC" -lO name,back-file -- "$UL" -lO name,back-file
+  $RUN "$LC" -lO name,back-file -- $RUN "$REF" -lO name,back-file
 same_output "other spelling: --output=NAME,BACK-FILE --list" \
-  "$LC" --output=NAME,BACK-FILE --list -- "$UL" --output=NAME,BACK-FILE --list
+  $RUN "$LC" --output=NAME,BACK-FILE --list -- \
+  $RUN "$REF" --output=NAME,BACK-FILE --list
 
 # shellcheck disable=SC2086
-"$LC" $LIST >"$SCRATCH/ours" 2>"$SCRATCH/ours.err"
+$RUN "$LC" $LIST >"$SCRATCH/ours" 2>"$SCRATCH/ours.err"
 check "exit status 0" test $? -eq 0
 check "nothing on stderr, unbound devices and all" test ! -s "$SCRATCH/ours.err"
 check "a two-digit device is listed (column width)" \
@@ -65,7 +67,8 @@ if command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
   AS_NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups"
   # shellcheck disable=SC2086
   same_output "as an ordinary user: same bytes as losetup" \
-    $AS_NOBODY "$SCRATCH/pub/losetup-container" $LIST -- $AS_NOBODY "$UL" $LIST
+    $RUN $AS_NOBODY "$SCRATCH/pub/losetup-container" $LIST -- \
+    $RUN $AS_NOBODY "$REF" $LIST
   chmod 700 "$SCRATCH"
 else
   unsupported "as an ordinary user (setpriv or user nobody missing)"
@@ -74,17 +77,17 @@ fi
 # Write errors, as losetup reports them (both called "losetup").
 as_losetup
 # shellcheck disable=SC2086
-$OURS $LIST >/dev/full 2>"$SCRATCH/a.err"; sa=$?
+$RUN $OURS $LIST >/dev/full 2>"$SCRATCH/a.err"; sa=$?
 # shellcheck disable=SC2086
-$THEIRS $LIST >/dev/full 2>"$SCRATCH/b.err"; sb=$?
+$RUN $THEIRS $LIST >/dev/full 2>"$SCRATCH/b.err"; sb=$?
 check "full disk: status $sa like losetup's $sb" test "$sa" = "$sb" -a "$sa" = 1
 check "full disk: same message as losetup" cmp -s "$SCRATCH/a.err" "$SCRATCH/b.err"
 check "full disk: message names the write error" \
   grep -qxF "losetup: write error: No space left on device" "$SCRATCH/a.err"
 
 # A closed pipe, with SIGPIPE ignored (as some callers run us): silent.
-for prog in "$LC" "$UL"; do
-  sh -c 'trap "" PIPE; exec "$@"' sh "$prog" $LIST 2>>"$SCRATCH/pipe.err.$$" \
+for prog in "$LC" "$REF"; do
+  $RUN sh -c 'trap "" PIPE; exec "$@"' sh "$prog" $LIST 2>>"$SCRATCH/pipe.err.$$" \
     | true
 done
 check "closed pipe: nothing on stderr" test ! -s "$SCRATCH/pipe.err.$$"

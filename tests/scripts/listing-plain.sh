@@ -4,7 +4,8 @@
 # a file is printed without libsmartcols (src/listing.c, print_plain): it
 # must still be util-linux losetup's to the byte.  A path that needs
 # escaping, or a terminal, sends the table back to libsmartcols: the same
-# comparison covers that switch.
+# comparison covers that switch.  Against this machine's losetup, or in a
+# root given by LC_UL_ROOT (tests/helpers/ul-target.sh).
 
 . "$TESTS_SRCDIR/helpers/lib.sh"
 need_root "plain listing"
@@ -24,18 +25,19 @@ LIST="-l -O NAME,BACK-FILE"
 # shellcheck disable=SC2086
 {
   same_output "printable ASCII, LC_ALL=C: same bytes as losetup" \
-    env LC_ALL=C "$LC" $LIST -- env LC_ALL=C "$UL" $LIST
+    $RUN env LC_ALL=C "$LC" $LIST -- $RUN env LC_ALL=C "$REF" $LIST
   same_output "printable ASCII, C.UTF-8: same bytes as losetup" \
-    env LC_ALL=C.UTF-8 "$LC" $LIST -- env LC_ALL=C.UTF-8 "$UL" $LIST
+    $RUN env LC_ALL=C.UTF-8 "$LC" $LIST -- \
+    $RUN env LC_ALL=C.UTF-8 "$REF" $LIST
 }
 
 # libsmartcols shows padding as dots when asked, and says so on stderr
 # with its process ID and an address: compare stdout, and stderr without
 # those.
 # shellcheck disable=SC2086
-LIBSMARTCOLS_DEBUG_PADDING=on "$LC" $LIST >"$SCRATCH/pad.a" 2>"$SCRATCH/pad.a.err"
+$RUN env LIBSMARTCOLS_DEBUG_PADDING=on "$LC" $LIST >"$SCRATCH/pad.a" 2>"$SCRATCH/pad.a.err"
 # shellcheck disable=SC2086
-LIBSMARTCOLS_DEBUG_PADDING=on "$UL" $LIST >"$SCRATCH/pad.b" 2>"$SCRATCH/pad.b.err"
+$RUN env LIBSMARTCOLS_DEBUG_PADDING=on "$REF" $LIST >"$SCRATCH/pad.b" 2>"$SCRATCH/pad.b.err"
 check "padding debug asked: same stdout as losetup" \
   cmp -s "$SCRATCH/pad.a" "$SCRATCH/pad.b"
 check "padding debug asked: the padding shows" grep -q '^NAME\.' "$SCRATCH/pad.a"
@@ -46,10 +48,10 @@ check "padding debug asked: same stderr as losetup but process and address" \
 
 # On a terminal libsmartcols fits the table to its width.
 if command -v script >/dev/null 2>&1; then
-  for cols in 200 40; do
+  for cols in 200 80 40 20; do
     same_output "on a terminal of $cols columns: same bytes as losetup" \
-      env COLUMNS=$cols script -qec "$LC $LIST" /dev/null -- \
-      env COLUMNS=$cols script -qec "$UL $LIST" /dev/null
+      $RUN env COLUMNS=$cols script -qec "$LC $LIST" /dev/null -- \
+      $RUN env COLUMNS=$cols script -qec "$REF $LIST" /dev/null
   done
 else
   unsupported "on a terminal (script(1) missing)"
@@ -61,5 +63,5 @@ truncate -s 1M "$F/esc\\x41.img"
 attach "$F/esc\\x41.img" >/dev/null || { fail "attach esc"; exit 0; }
 # shellcheck disable=SC2086
 same_output "a path with a literal \\x: same bytes as losetup" \
-  "$LC" $LIST -- "$UL" $LIST
+  $RUN "$LC" $LIST -- $RUN "$REF" $LIST
 exit 0

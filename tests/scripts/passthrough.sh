@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # passthrough.sh -- every call that is not intercepted reaches the original
 # losetup by execv(): same bytes, same status, same process, same argv.
+# With LC_UL_ROOT set (tests/helpers/ul-target.sh) only the comparison
+# with util-linux runs, in that root against its losetup.
 
 . "$TESTS_SRCDIR/helpers/lib.sh"
 lc_init
@@ -13,25 +15,25 @@ FAKE=$HELPERS/fake-original
 mkdir "$SCRATCH/bin" "$SCRATCH/ul"
 ln -s "$LC" "$SCRATCH/bin/losetup"
 WRAP=$SCRATCH/bin/losetup
-[ -z "$UL" ] || ln -s "$UL" "$SCRATCH/ul/losetup"
+[ -z "$REF" ] || ln -s "$REF" "$SCRATCH/ul/losetup"
 
 # --- against util-linux itself --------------------------------------
-if [ -z "$UL" ]; then
+if [ -z "$REF" ]; then
   unsupported "byte-identical pass-through (util-linux losetup not found)"
 else
-  export LOSETUP_CONTAINER_ORIGINAL_LOSETUP="$UL"
+  export LOSETUP_CONTAINER_ORIGINAL_LOSETUP="$REF"
   # Each line: a description, a tab, the arguments (word-split).
   while IFS='	' read -r desc args; do
     [ -n "$desc" ] || continue
     # shellcheck disable=SC2086
     same_output "same as losetup: $desc" \
-      env PATH="$SCRATCH/bin:$PATH" losetup $args -- \
-      env PATH="$SCRATCH/ul:$PATH" losetup $args
+      $RUN env PATH="$SCRATCH/bin:$PATH" losetup $args -- \
+      $RUN env PATH="$SCRATCH/ul:$PATH" losetup $args
     # Under its own name with the variable set, as the images' shim runs
     # it: the same bytes (the original is run by the name "losetup").
     # shellcheck disable=SC2086
     same_output "same as losetup under its own name with the variable: $desc" \
-      "$LC" $args -- env PATH="$SCRATCH/ul:$PATH" losetup $args
+      $RUN "$LC" $args -- $RUN env PATH="$SCRATCH/ul:$PATH" losetup $args
   done <<'FORMS'
 no arguments	
 -a	-a
@@ -56,9 +58,21 @@ a missing device	-l -O NAME,BACK-FILE /dev/loop-nonexistent
 -j	-j /nonexistent
 -O without argument	-l -O
 -d without argument	-d
+-c without argument	-c
+-d with a missing device	-d /dev/loop-nonexistent
+--detach=device	--detach=/dev/loop-nonexistent
+--remove	--remove /dev/loop-nonexistent
+-v	-v -l -O NAME,BACK-FILE
+--verbose	--verbose -a
+--ve (verbose or version)	--ve
+--loop-ref	--loop-ref x -l -O NAME,BACK-FILE
+--lo	--lo x -l
+--l	--l -O NAME,BACK-FILE
+-l with -d	-l -d
 FORMS
   unset LOSETUP_CONTAINER_ORIGINAL_LOSETUP
 fi
+[ -z "${LC_UL_ROOT:-}" ] || exit 0
 
 # --- the exec itself, seen by a stand-in original ---------------------
 export LOSETUP_CONTAINER_ORIGINAL_LOSETUP="$FAKE"

@@ -18,9 +18,9 @@
 # util-linux losetup's --version output recorded before the package came,
 # and the file tree recorded before it came.
 #
-# The debootstrap roots are cached between runs (they need the archive only
-# when made); the test never changes the cached copies, it works on copies
-# of them in $SCRATCH.  Mounts (a /proc for each chroot) live in private
+# The debootstrap roots are cached between runs by tests/helpers/roots.sh
+# (they need the archive only when made); the test never changes the
+# cached copies, it works on copies of them in $SCRATCH.  Mounts (a /proc for each chroot) live in private
 # mount namespaces that end with the command, so nothing is left mounted.
 #
 # Environment:
@@ -32,6 +32,7 @@
 #   LOSETUP_CONTAINER_TEST_MAX_AGE days before a cached root is made again (30)
 
 . "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/helpers/roots.sh"
 
 WHAT="Debian package"
 if [ -n "${LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS:-}" ]; then
@@ -42,13 +43,7 @@ if [ "$(id -u)" -ne 0 ]; then
   unsupported "$WHAT (needs root for debootstrap and chroot)"
   exit 0
 fi
-missing=
-for tool in debootstrap lintian git dpkg-deb dpkg-divert unshare chroot \
-            flock md5sum; do
-  command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
-done
-APT_HELPER=/usr/lib/apt/apt-helper
-[ -x "$APT_HELPER" ] || missing="$missing $APT_HELPER"
+missing=$(roots_missing lintian git dpkg-deb dpkg-divert md5sum)
 if [ -n "$missing" ]; then
   unsupported "$WHAT (missing:$missing)"
   exit 0
@@ -64,19 +59,14 @@ if ! git_src rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   exit 0
 fi
 
-CACHE=${LOSETUP_CONTAINER_TEST_CACHE:-/var/cache/losetup-container-tests}
-MIRROR=${LOSETUP_CONTAINER_TEST_MIRROR:-http://deb.debian.org/debian}
 SUITES=${LOSETUP_CONTAINER_TEST_SUITES:-bookworm trixie}
-MAX_AGE=${LOSETUP_CONTAINER_TEST_MAX_AGE:-30}
 # The binary is built on the oldest suite, so that it runs on all of them.
 BUILD_SUITE=bookworm
-ARCH=$(dpkg --print-architecture)
 PKG=losetup-container
 
 lc_init
-NEW_ROOTS=
 pkg_cleanup() {
-  for _d in $NEW_ROOTS; do rm -rf "$_d"; done
+  roots_cleanup
   lc_cleanup
 }
 trap pkg_cleanup EXIT
@@ -90,12 +80,11 @@ if ! unshare -m --propagation private -- \
 fi
 
 LOG=$SCRATCH/log
+ROOTS_LOG=$LOG
 mkdir "$LOG" "$SCRATCH/roots" "$SCRATCH/deb"
 T0=$(date +%s)
 # elapsed WHAT: a timing line for the log.
 elapsed() { echo "time: $1 at $(( $(date +%s) - T0 ))s"; }
-# show FILE: the end of a log, into the DejaGnu log.
-show() { tail -n "${2:-25}" "$1" | sed 's/^/  | /'; }
 
 # in_root ROOT COMMAND [ARG]...: runs COMMAND chrooted into ROOT, with a
 # /proc of its own and a clean environment.
@@ -112,46 +101,9 @@ in_root() {
 }
 
 # ------------------------------------------------------------- the cache
-mkdir -p "$CACHE" || { fail "$WHAT: cannot create the cache $CACHE"; exit 0; }
-exec 9>"$CACHE/.lock"
-if ! flock -w 3600 9; then
-  fail "$WHAT: the cache $CACHE stayed locked for an hour"
-  exit 0
-fi
-
-# fresh STAMP: succeeds when STAMP exists and is younger than MAX_AGE days.
-fresh() {
-  [ -f "$1" ] && [ -z "$(find "$1" -mtime +"$MAX_AGE" 2>/dev/null)" ]
-}
-
-# cached_root SUITE: sets GOT to the cached minbase root of SUITE, making
-# it when missing or old.  Returns 2 with the reason in GOT when the
-# archive cannot be reached, 1 when debootstrap fails.
-cached_root() {
-  _dir=$CACHE/$1-$ARCH
-  GOT=$_dir
-  if fresh "$_dir.stamp" && [ -d "$_dir/usr" ]; then
-    return 0
-  fi
-  if ! "$APT_HELPER" download-file "$MIRROR/dists/$1/InRelease" \
-       "$SCRATCH/$1.InRelease" >"$LOG/$1.reach" 2>&1; then
-    GOT="cannot fetch $MIRROR/dists/$1/InRelease from this machine"
-    show "$LOG/$1.reach" 5
-    return 2
-  fi
-  rm -rf "$_dir.new"
-  NEW_ROOTS="$NEW_ROOTS $_dir.new"
-  echo "making the $1 root (debootstrap --variant=minbase)"
-  # "mount" is asked for by name: it is what the package diverts.
-  if ! debootstrap --variant=minbase --arch="$ARCH" --include=mount \
-       "$1" "$_dir.new" "$MIRROR" >"$LOG/$1.debootstrap" 2>&1; then
-    show "$LOG/$1.debootstrap"
-    return 1
-  fi
-  rm -f "$_dir.stamp"
-  rm -rf "$_dir"
-  mv "$_dir.new" "$_dir" && date >"$_dir.stamp"
-}
+# Held for the whole run: the package test copies roots and may make the
+# build root at any time.
+roots_lock || exit 0
 
 # build_root: sets GOT to the cached root to build in: the build suite's
 # root plus build-essential and the Build-Depends of debian/control, made

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-detect.c -- which argv forms are the intercepted request.
+/* test-detect.c -- which argv forms are the intercepted request, in each
+   util-linux version followed.
 
    The forms come from how util-linux losetup reads its options: each case
-   says what losetup would do with it.  The pass-through tests check the
-   other half (that what is not intercepted reaches losetup intact).  */
+   says which versions of losetup read it as the request.  The pass-through
+   tests check the other half (that what is not intercepted reaches losetup
+   intact).  Run as "test-detect --forms VERSION", it prints the forms and
+   what VERSION should make of them, for tests/scripts/detect-forms.sh,
+   which proves each against a real losetup of that version.  */
 
 #include <config.h>
 
@@ -12,69 +16,98 @@
 #include <stdlib.h>
 
 #include "detect.h"
+#include "ulversions.h"
 #include "tap.h"
 
 struct form
 {
-  bool intercepted;
+  /* Intercepted from version FROM (0: never) up to, not including, UNTIL
+     (0: the newest too).  */
+  unsigned int from, until;
   const char *why;
   const char *argv[8];
 };
 
+#define YES UL_VERSION_OLDEST, 0
+#define NO 0, 0
+
 static const struct form forms[] = {
-  {true, "the LINSTOR spelling", {"losetup", "-l", "-O", "NAME,BACK-FILE"}},
-  {true, "long options", {"losetup", "--list", "--output", "NAME,BACK-FILE"}},
-  {true, "--output= before --list",
+  {YES, "the LINSTOR spelling", {"losetup", "-l", "-O", "NAME,BACK-FILE"}},
+  {YES, "long options", {"losetup", "--list", "--output", "NAME,BACK-FILE"}},
+  {YES, "--output= before --list",
    {"losetup", "--output=NAME,BACK-FILE", "--list"}},
-  {true, "bundled -lO with attached argument",
+  {YES, "bundled -lO with attached argument",
    {"losetup", "-lONAME,BACK-FILE"}},
-  {true, "bundled -lO, separate argument",
+  {YES, "bundled -lO, separate argument",
    {"losetup", "-lO", "NAME,BACK-FILE"}},
-  {true, "-O alone implies --list", {"losetup", "-O", "NAME,BACK-FILE"}},
-  {true, "lower-case column names", {"losetup", "-l", "-O", "name,back-file"}},
-  {true, "mixed-case column names", {"losetup", "-l", "-O", "Name,Back-File"}},
-  {true, "a trailing --", {"losetup", "-l", "-O", "NAME,BACK-FILE", "--"}},
-  {true, "repeated -l", {"losetup", "-l", "-l", "-O", "NAME,BACK-FILE"}},
-  {true, "the last -O wins",
+  {YES, "-O alone implies --list", {"losetup", "-O", "NAME,BACK-FILE"}},
+  {YES, "lower-case column names", {"losetup", "-l", "-O", "name,back-file"}},
+  {YES, "mixed-case column names", {"losetup", "-l", "-O", "Name,Back-File"}},
+  {YES, "a trailing --", {"losetup", "-l", "-O", "NAME,BACK-FILE", "--"}},
+  {YES, "repeated -l", {"losetup", "-l", "-l", "-O", "NAME,BACK-FILE"}},
+  {YES, "the last -O wins",
    {"losetup", "-O", "BACK-FILE", "-l", "-O", "NAME,BACK-FILE"}},
-  {true, "unambiguous abbreviation --lis",
+  {YES, "unambiguous abbreviation --lis",
    {"losetup", "--lis", "-O", "NAME,BACK-FILE"}},
-  {false, "no arguments: default columns", {"losetup"}},
-  {false, "-l alone: default columns", {"losetup", "-l"}},
-  {false, "-a", {"losetup", "-a"}},
-  {false, "-n", {"losetup", "-l", "-n", "-O", "NAME,BACK-FILE"}},
-  {false, "--raw", {"losetup", "-l", "--raw", "-O", "NAME,BACK-FILE"}},
-  {false, "-J", {"losetup", "-l", "-J", "-O", "NAME,BACK-FILE"}},
-  {false, "-a with the columns", {"losetup", "-a", "-l", "-O", "NAME,BACK-FILE"}},
-  {false, "a device argument",
+  {NO, "no arguments: default columns", {"losetup"}},
+  {NO, "-l alone: default columns", {"losetup", "-l"}},
+  {NO, "-a", {"losetup", "-a"}},
+  {NO, "-n", {"losetup", "-l", "-n", "-O", "NAME,BACK-FILE"}},
+  {NO, "--raw", {"losetup", "-l", "--raw", "-O", "NAME,BACK-FILE"}},
+  {NO, "-J", {"losetup", "-l", "-J", "-O", "NAME,BACK-FILE"}},
+  {NO, "-a with the columns", {"losetup", "-a", "-l", "-O", "NAME,BACK-FILE"}},
+  {NO, "a device argument",
    {"losetup", "-l", "-O", "NAME,BACK-FILE", "/dev/loop0"}},
-  {false, "a device argument after --",
+  {NO, "a device argument after --",
    {"losetup", "-l", "-O", "NAME,BACK-FILE", "--", "/dev/loop0"}},
-  {false, "reordered columns", {"losetup", "-l", "-O", "BACK-FILE,NAME"}},
-  {false, "one column", {"losetup", "-l", "-O", "NAME"}},
-  {false, "extra column", {"losetup", "-l", "-O", "NAME,BACK-FILE,RO"}},
-  {false, "appended columns", {"losetup", "-l", "-O", "+NAME,BACK-FILE"}},
-  {false, "trailing comma", {"losetup", "-l", "-O", "NAME,BACK-FILE,"}},
-  {false, "leading comma", {"losetup", "-l", "-O", ",NAME,BACK-FILE"}},
-  {false, "empty column list", {"losetup", "-l", "-O", ""}},
-  {false, "space in column list", {"losetup", "-l", "-O", "NAME, BACK-FILE"}},
-  {false, "prefix of a column", {"losetup", "-l", "-O", "NAM,BACK-FILE"}},
-  {false, "unknown option", {"losetup", "-l", "-O", "NAME,BACK-FILE", "-x"}},
-  {false, "unknown long option", {"losetup", "--lst", "-O", "NAME,BACK-FILE"}},
-  {false, "ambiguous --out (output, output-all)",
+  {NO, "reordered columns", {"losetup", "-l", "-O", "BACK-FILE,NAME"}},
+  {NO, "one column", {"losetup", "-l", "-O", "NAME"}},
+  {NO, "extra column", {"losetup", "-l", "-O", "NAME,BACK-FILE,RO"}},
+  {NO, "appended columns", {"losetup", "-l", "-O", "+NAME,BACK-FILE"}},
+  {NO, "trailing comma", {"losetup", "-l", "-O", "NAME,BACK-FILE,"}},
+  {NO, "leading comma", {"losetup", "-l", "-O", ",NAME,BACK-FILE"}},
+  {NO, "empty column list", {"losetup", "-l", "-O", ""}},
+  {NO, "space in column list", {"losetup", "-l", "-O", "NAME, BACK-FILE"}},
+  {NO, "prefix of a column", {"losetup", "-l", "-O", "NAM,BACK-FILE"}},
+  {NO, "unknown option", {"losetup", "-l", "-O", "NAME,BACK-FILE", "-x"}},
+  {NO, "unknown long option", {"losetup", "--lst", "-O", "NAME,BACK-FILE"}},
+  {NO, "ambiguous --out (output, output-all)",
    {"losetup", "-l", "--out", "NAME,BACK-FILE"}},
-  {false, "ambiguous --l (list, loop-ref)",
+  {UL_VERSION_OLDEST, UL_VERSION (2, 40),
+   "--l: --list until --loop-ref came (2.40)",
    {"losetup", "--l", "-O", "NAME,BACK-FILE"}},
-  {false, "--output-all", {"losetup", "-l", "--output-all"}},
-  {false, "-O without argument", {"losetup", "-l", "-O"}},
-  {false, "--list with an argument", {"losetup", "--list=x", "-O", "NAME,BACK-FILE"}},
-  {false, "--verbose", {"losetup", "-v", "-l", "-O", "NAME,BACK-FILE"}},
-  {false, "--help", {"losetup", "-l", "-O", "NAME,BACK-FILE", "--help"}},
-  {false, "--version", {"losetup", "-V", "-l", "-O", "NAME,BACK-FILE"}},
-  {false, "-j file", {"losetup", "-j", "/x", "-O", "NAME,BACK-FILE"}},
-  {false, "-O taking -l as its argument", {"losetup", "-O", "-l"}},
-  {false, "-o taking the columns", {"losetup", "-l", "-o", "NAME,BACK-FILE"}},
+  {NO, "--lo: --loop-ref from 2.40, unknown before",
+   {"losetup", "--lo", "x", "-O", "NAME,BACK-FILE"}},
+  {NO, "--loop-ref", {"losetup", "--loop-ref", "x", "-O", "NAME,BACK-FILE"}},
+  {NO, "-v (unknown from 2.42)", {"losetup", "-lv", "-O", "NAME,BACK-FILE"}},
+  {NO, "-d: an option with or without argument",
+   {"losetup", "-d", "-l", "-O", "NAME,BACK-FILE"}},
+  {NO, "-c: an option with or without argument",
+   {"losetup", "-l", "-O", "NAME,BACK-FILE", "-c"}},
+  {NO, "--remove (2.42)", {"losetup", "-l", "-O", "NAME,BACK-FILE", "--remove"}},
+  {NO, "--output-all", {"losetup", "-l", "--output-all"}},
+  {NO, "-O without argument", {"losetup", "-l", "-O"}},
+  {NO, "--list with an argument", {"losetup", "--list=x", "-O", "NAME,BACK-FILE"}},
+  {NO, "--verbose", {"losetup", "--verbose", "-l", "-O", "NAME,BACK-FILE"}},
+  {NO, "--help", {"losetup", "-l", "-O", "NAME,BACK-FILE", "--help"}},
+  {NO, "--version", {"losetup", "-V", "-l", "-O", "NAME,BACK-FILE"}},
+  {NO, "-j file", {"losetup", "-j", "/x", "-O", "NAME,BACK-FILE"}},
+  {NO, "-O taking -l as its argument", {"losetup", "-O", "-l"}},
+  {NO, "-o taking the columns", {"losetup", "-l", "-o", "NAME,BACK-FILE"}},
 };
+
+#undef YES
+#undef NO
+
+#define N_FORMS (sizeof forms / sizeof *forms)
+
+/* Returns true when form F is intercepted in util-linux VERSION.  */
+static bool
+taken_in (const struct form *f, unsigned int version)
+{
+  return (f->from != 0 && version >= f->from
+          && (f->until == 0 || version < f->until));
+}
 
 static int
 count (const char *const *argv)
@@ -85,24 +118,121 @@ count (const char *const *argv)
   return n;
 }
 
+/* The stand-in for the run-time version: counts the calls.  */
+static int asked;
+static unsigned int asked_version;
+
+static unsigned int
+version_now (void)
+{
+  asked++;
+  return asked_version;
+}
+
+/* Prints one line per form: "yes" or "no" (intercepted by VERSION), a
+   tab, the description, a tab, the arguments after argv[0], each quoted
+   for the shell.  */
+static int
+print_forms (unsigned int version)
+{
+  for (size_t i = 0; i < N_FORMS; i++)
+    {
+      printf ("%s\t%s\t", taken_in (&forms[i], version) ? "yes" : "no",
+              forms[i].why);
+      for (int j = 1; forms[i].argv[j] != NULL; j++)
+        {
+          putchar ('\'');
+          for (const char *p = forms[i].argv[j]; *p; p++)
+            fputs (*p == '\'' ? "'\\''" : (char[]) {*p, '\0'}, stdout);
+          fputs ("' ", stdout);
+        }
+      putchar ('\n');
+    }
+  return fflush (stdout) == 0 ? 0 : 1;
+}
+
+/* The version strings libsmartcols and losetup give, and a few that are
+   not versions.  */
+static void
+check_versions (void)
+{
+  static const struct
+  {
+    const char *s;
+    unsigned int want;
+  } cases[] = {
+    {"2.38.1", UL_RELEASE (2, 38, 1)}, {"2.41", UL_VERSION (2, 41)},
+    {"2.41.0", UL_VERSION (2, 41)}, {"2.42.4", UL_RELEASE (2, 42, 4)},
+    {"2.42-rc1", UL_VERSION (2, 42)},
+    {"2.39.3-devel", UL_RELEASE (2, 39, 3)},
+    {"2.40.4+dfsg", UL_RELEASE (2, 40, 4)}, {"2.37~rc2", UL_VERSION (2, 37)},
+    {"3.1", UL_VERSION (3, 1)}, {"", 0}, {"2", 0}, {"2.", 0}, {"2.41.", 0},
+    {"v2.40", 0}, {".40", 0}, {"2.40x", 0}, {"2.40.1.2", 0}, {"0.0", 0},
+    {"2.100", 0}, {"99999999999.1", 0}, {"2.99999999999", 0},
+  };
+
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    CHECK (ul_parse_version (cases[i].s) == cases[i].want,
+           "version string \"%s\" reads as %u", cases[i].s, cases[i].want);
+  CHECK (ul_parse_version (NULL) == UL_VERSION_UNKNOWN,
+         "no version string: unknown");
+  CHECK (ul_has (UL_VERSION_UNKNOWN, UL_LOST_ROWS)
+         == ul_has (UL_VERSION_NEWEST, UL_LOST_ROWS)
+         && ul_has (UL_VERSION_UNKNOWN, UL_VERBOSE_OPTION)
+         == ul_has (UL_VERSION_NEWEST, UL_VERBOSE_OPTION),
+         "an unknown version behaves as the newest");
+}
+
 int
-main (void)
+main (int argc, char **argv)
 {
   setlocale (LC_ALL, "C");
-  for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
+  if (argc == 3 && strcmp (argv[1], "--forms") == 0)
+    return print_forms (ul_parse_version (argv[2]));
+  check_versions ();
+  for (size_t i = 0; i < N_FORMS; i++)
     {
       const struct form *f = &forms[i];
-      int argc = count (f->argv);
-      char *argv[8];
-      bool got;
+      int n = count (f->argv);
+      char *copy[8];
+      const char *columns;
+      bool any = false;
 
-      memcpy (argv, f->argv, sizeof argv);
-      got = is_list_request (argc, argv);
-      CHECK (got == f->intercepted, "%s %s", f->why,
-             f->intercepted ? "is intercepted" : "is handed over");
-      CHECK (memcmp (argv, f->argv, sizeof argv) == 0,
-             "%s: argv left unchanged", f->why);
+      for (unsigned int v = UL_VERSION_OLDEST; v <= UL_VERSION_NEWEST;
+           v += UL_VERSION (0, 1))
+        {
+          bool want = taken_in (f, v);
+          memcpy (copy, f->argv, sizeof copy);
+          CHECK (is_list_request_in (v, n, copy) == want, "%s %s in 2.%u",
+                 f->why, want ? "is intercepted" : "is handed over",
+                 v / 100 % 100);
+          CHECK (memcmp (copy, f->argv, sizeof copy) == 0,
+                 "%s: argv left unchanged", f->why);
+          any = any || want;
+        }
+      /* The cheap first check never rules out what a version takes.  */
+      memcpy (copy, f->argv, sizeof copy);
+      if (any)
+        CHECK (list_request_columns (n, copy, &columns),
+               "%s passes the first check", f->why);
     }
+  /* The version is asked for only when the versions disagree.  */
+  {
+    char *same[] = { "losetup", "-l", "-O", "NAME,BACK-FILE", NULL };
+    char *differ[] = { "losetup", "--l", "-O", "NAME,BACK-FILE", NULL };
+    bool got;
+
+    asked = 0;
+    asked_version = UL_VERSION (2, 39);
+    got = is_list_request_at_run_time (4, same, version_now);
+    CHECK (got && asked == 0,
+           "a form every version takes: the version is not asked for");
+    got = is_list_request_at_run_time (4, differ, version_now);
+    CHECK (got && asked == 1, "--l: the version is asked for, and 2.39 takes it");
+    asked_version = UL_VERSION (2, 40);
+    got = is_list_request_at_run_time (4, differ, version_now);
+    CHECK (!got && asked == 2, "--l: 2.40 hands it over");
+  }
   /* Twice in a row: getopt's state must be reset between calls.  */
   {
     char *a[] = { "losetup", "-l", "-O", "NAME,BACK-FILE", NULL };

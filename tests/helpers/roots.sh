@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# tests/helpers/roots.sh -- throwaway Debian roots made by debootstrap and
+# cached between runs; sourced by tests/scripts/pkg-deb.sh and
+# tests/scripts/ul-roots.sh after tests/helpers/lib.sh.
+#
+# A root is "debootstrap --variant=minbase --include=mount SUITE", kept in
+# $CACHE/SUITE-ARCH with a stamp file beside it and made again when the
+# stamp is older than MAX_AGE days.  The cache is shared by every test that
+# uses roots (and by concurrent runs): it is locked with flock on
+# $CACHE/.lock.  Tests never change a cached root: they copy it, or bind
+# it read-only.
+#
+# Environment:
+#   LOSETUP_CONTAINER_TEST_CACHE   the cache (/var/cache/losetup-container-tests)
+#   LOSETUP_CONTAINER_TEST_MIRROR  the archive (http://deb.debian.org/debian)
+#   LOSETUP_CONTAINER_TEST_MAX_AGE days before a cached root is made again (30)
+
+CACHE=${LOSETUP_CONTAINER_TEST_CACHE:-/var/cache/losetup-container-tests}
+MIRROR=${LOSETUP_CONTAINER_TEST_MIRROR:-http://deb.debian.org/debian}
+MAX_AGE=${LOSETUP_CONTAINER_TEST_MAX_AGE:-30}
+APT_HELPER=/usr/lib/apt/apt-helper
+ARCH=$(dpkg --print-architecture 2>/dev/null)
+# Half-made roots, removed by roots_cleanup.
+NEW_ROOTS=
+
+# roots_missing [TOOL]...: prints the tools, of those roots need and the
+# ones named, that are missing here (nothing when all are there).
+roots_missing() {
+  _missing=
+  for _tool in debootstrap dpkg unshare chroot flock "$@"; do
+    command -v "$_tool" >/dev/null 2>&1 || _missing="$_missing $_tool"
+  done
+  [ -x "$APT_HELPER" ] || _missing="$_missing $APT_HELPER"
+  printf '%s' "$_missing"
+}
+
+# roots_cleanup: removes half-made roots (call it from the EXIT trap).
+roots_cleanup() {
+  for _d in $NEW_ROOTS; do rm -rf "$_d"; done
+}
+
+# show FILE [N]: the last N (25) lines of a log, into the DejaGnu log.
+show() { tail -n "${2:-25}" "$1" | sed 's/^/  | /'; }
+
+# roots_lock: takes the cache's lock on file descriptor 9, waiting up to an
+# hour for another run.  Returns 1, with a FAIL reported, when it cannot.
+roots_lock() {
+  if ! mkdir -p "$CACHE"; then
+    fail "cannot create the cache $CACHE"
+    return 1
+  fi
+  exec 9>"$CACHE/.lock"
+  if ! flock -w 3600 9; then
+    fail "the cache $CACHE stayed locked for an hour"
+    return 1
+  fi
+}
+
+# roots_share: turns the lock into a shared one, once the roots needed are
+# made: other runs may read the cache meanwhile, none may remake a root.
+roots_share() {
+  flock -s 9
+}
+
+# fresh STAMP: succeeds when STAMP exists and is younger than MAX_AGE days.
+fresh() {
+  [ -f "$1" ] && [ -z "$(find "$1" -mtime +"$MAX_AGE" 2>/dev/null)" ]
+}
+
+# cached_root SUITE: sets GOT to the cached minbase root of SUITE, making
+# it when missing or old (the lock must be held).  Returns 2 with the
+# reason in GOT when the archive cannot be reached, 1 when debootstrap
+# fails.  Logs go to $ROOTS_LOG (a directory; $SCRATCH by default).
+cached_root() {
+  _dir=$CACHE/$1-$ARCH
+  _log=${ROOTS_LOG:-$SCRATCH}
+  GOT=$_dir
+  if fresh "$_dir.stamp" && [ -d "$_dir/usr" ]; then
+    return 0
+  fi
+  if ! "$APT_HELPER" download-file "$MIRROR/dists/$1/InRelease" \
+       "$SCRATCH/$1.InRelease" >"$_log/$1.reach" 2>&1; then
+    GOT="cannot fetch $MIRROR/dists/$1/InRelease from this machine"
+    show "$_log/$1.reach" 5
+    return 2
+  fi
+  rm -rf "$_dir.new"
+  NEW_ROOTS="$NEW_ROOTS $_dir.new"
+  echo "making the $1 root (debootstrap --variant=minbase)"
+  # "mount" (losetup, with libsmartcols and libmount) is asked for by
+  # name: minbase leaves it out of the newer suites, and it is what the
+  # package diverts.
+  if ! debootstrap --variant=minbase --arch="$ARCH" --include=mount \
+       "$1" "$_dir.new" "$MIRROR" >"$_log/$1.debootstrap" 2>&1; then
+    show "$_log/$1.debootstrap"
+    return 1
+  fi
+  rm -f "$_dir.stamp"
+  rm -rf "$_dir"
+  mv "$_dir.new" "$_dir" && date >"$_dir.stamp"
+}

@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# ul-roots.sh -- the byte-identity tests against other util-linux versions.
+#
+# For each suite (Debian 12 bookworm: util-linux 2.38; Debian 13 trixie:
+# 2.41; Debian unstable sid: the newest), a cached debootstrap root
+# (tests/helpers/roots.sh), and in it, with that root's losetup,
+# libsmartcols and libmount and this build's program bound in
+# (tests/helpers/ul-target.sh), the scripts that compare with losetup:
+# host listings, the plain printer and terminals, missing and foreign
+# /dev nodes, the pass-through matrix and the detection table.  Their
+# results come back prefixed with the suite's name.
+#
+# A machine without debootstrap or without the archive reports
+# UNSUPPORTED.
+#
+# Environment (besides roots.sh's):
+#   LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS  set: report UNSUPPORTED and stop
+#     (the roots take minutes to make the first time)
+#   LOSETUP_CONTAINER_TEST_UL_SUITES  the suites ("bookworm trixie sid")
+
+. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/helpers/roots.sh"
+
+WHAT="util-linux of other releases"
+if [ -n "${LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS:-}" ]; then
+  unsupported "$WHAT (LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS is set)"
+  exit 0
+fi
+need_unshare "$WHAT"
+missing=$(roots_missing)
+if [ -n "$missing" ]; then
+  unsupported "$WHAT (missing:$missing)"
+  exit 0
+fi
+SUITES=${LOSETUP_CONTAINER_TEST_UL_SUITES:-bookworm trixie sid}
+SCRIPTS="listing-host.sh listing-plain.sh listing-lost.sh passthrough.sh
+         detect-forms.sh"
+
+lc_init
+trap 'roots_cleanup; lc_cleanup' EXIT
+
+roots_lock || exit 0
+READY=
+for suite in $SUITES; do
+  cached_root "$suite"
+  case $? in
+    0) READY="$READY $suite" ;;
+    2) unsupported "$suite: $GOT" ;;
+    *) fail "$suite: debootstrap --variant=minbase --include=mount $suite" ;;
+  esac
+done
+# The roots are only read from here on: other runs may read them too.
+roots_share
+
+for suite in $READY; do
+  root=$CACHE/$suite-$ARCH
+  ref=$(ul_root_losetup "$root")
+  if [ -z "$ref" ]; then
+    fail "$suite: the root has util-linux losetup"
+    continue
+  fi
+  echo "$suite: $(chroot "$root" "$ref" --version)"
+  for script in $SCRIPTS; do
+    LC_UL_ROOT=$root sh "$TESTS_SRCDIR/scripts/$script" \
+      >"$SCRATCH/$suite.$script" 2>&1
+    status=$?
+    sed -E "s/^(PASS|FAIL|UNSUPPORTED|UNTESTED): /\\1: $suite: /" \
+      "$SCRATCH/$suite.$script"
+    check "$suite: $script ends normally (status $status)" test $status = 0
+  done
+done
+exit 0
