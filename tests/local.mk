@@ -29,10 +29,10 @@ check-runtest-present:
 
 # Unit tests of the pure units (no root needed).
 check_PROGRAMS += tests/unit/test-detect tests/unit/test-resolve
-tests_unit_test_detect_SOURCES = tests/unit/test-detect.c tests/unit/tap.h
+tests_unit_test_detect_SOURCES = tests/unit/test-detect.c tests/unit/check.h
 tests_unit_test_detect_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_test_detect_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
-tests_unit_test_resolve_SOURCES = tests/unit/test-resolve.c tests/unit/tap.h
+tests_unit_test_resolve_SOURCES = tests/unit/test-resolve.c tests/unit/check.h
 tests_unit_test_resolve_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_test_resolve_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "detect.h"
-#include "tap.h"
+#include "check.h"
 
 struct form
 {
@@ -110,5 +110,5 @@ main (void)
     CHECK (is_list_request (4, a) && !is_list_request (2, b)
            && is_list_request (4, a), "repeated calls are independent");
   }
-  TAP_END ();
+  CHECK_END ();
 }
