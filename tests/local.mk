@@ -49,11 +49,15 @@ EXTRA_DIST += \
   tests/lib \
   tests/helpers/lib.sh \
   tests/helpers/ul-losetup.sh \
+  tests/helpers/hardening.sh \
   tests/scripts \
   tests/losetup-container.cli \
   tests/losetup-container.detect \
+  tests/losetup-container.docs \
+  tests/losetup-container.hardening \
+  tests/losetup-container.listing \
+  tests/losetup-container.packaging \
   tests/losetup-container.passthrough \
-  tests/losetup-container.resolve \
-  tests/losetup-container.listing
+  tests/losetup-container.resolve
 
 CLEANFILES += tests/losetup-container.log tests/losetup-container.sum

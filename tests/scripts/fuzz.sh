@@ -14,7 +14,6 @@ lc_init
 
 CC=${FUZZ_CC:-clang}
 SECS=${FUZZ_TEST_SECONDS:-10}
-TARGETS="fuzz-bind-mounts fuzz-detect fuzz-resolve fuzz-sysfs"
 
 printf 'int LLVMFuzzerTestOneInput (const char *d, unsigned long n)\n{ return 0; }\n' \
   >"$SCRATCH/probe.c"
@@ -36,6 +35,11 @@ else
   tail -n 30 "$SCRATCH/build.log" | sed 's/^/  | /'
   exit 0
 fi
+
+# The targets, as tests/fuzz/local.mk lists them.
+TARGETS=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+            make -s --no-print-directory -C "$TOP_BUILDDIR" lc-print-fuzz-targets)
+check "make lists the targets ($TARGETS)" test -n "$TARGETS"
 
 # The checks can fail.
 if LC_FUZZ_SELFTEST=1 "$TESTS_BUILDDIR/fuzz/fuzz-resolve" \

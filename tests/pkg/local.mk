@@ -1,6 +1,9 @@
-# tests/pkg/rpm.mk: the RPM packaging test.
+# tests/pkg/local.mk: what the packaging tests need besides debian/ and
+# the spec (both shipped by Makefile.am) and their scripts.
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
+# tests/scripts/pkg-deb.sh builds the Debian package from debian/ and runs
+# it through install, upgrade and removal in debootstrap roots.
 # tests/scripts/pkg-rpm.sh builds the package from "make dist" with
 # "rpmbuild -ta" and runs its scriptlets in throwaway rpm roots made of the
 # stand-in packages in tests/pkg/rpm/.  Their specs are named *.spec.in:
@@ -8,8 +11,6 @@
 # the package's own.
 
 EXTRA_DIST += \
-  tests/losetup-container.packaging/rpm.exp \
-  tests/scripts/pkg-rpm.sh \
   tests/pkg/rpm/alternatives.sh \
   tests/pkg/rpm/alternatives.spec.in \
   tests/pkg/rpm/base.spec.in \
