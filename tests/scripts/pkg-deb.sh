@@ -59,8 +59,13 @@ if ! unshare -m true 2>/dev/null; then
 fi
 : "${TOP_SRCDIR:?run through make check}"
 git_src() { git -C "$TOP_SRCDIR" -c safe.directory="$TOP_SRCDIR" "$@"; }
-if ! git_src rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  unsupported "$WHAT ($TOP_SRCDIR is not a git checkout: the package is built from one)"
+# The source must be the top of its own checkout: an unpacked tarball
+# inside another checkout (as in "make distcheck") is not one, and its
+# files are not what that checkout's git tracks.
+top=$(git_src rev-parse --show-toplevel 2>/dev/null) || top=
+if [ -z "$top" ] \
+   || [ "$(cd "$top" && pwd -P)" != "$(cd "$TOP_SRCDIR" && pwd -P)" ]; then
+  unsupported "$WHAT ($TOP_SRCDIR is not the top of a git checkout: the package is built from one)"
   exit 0
 fi
 
