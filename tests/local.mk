@@ -59,5 +59,3 @@ EXTRA_DIST += \
   tests/losetup-container.packaging \
   tests/losetup-container.passthrough \
   tests/losetup-container.resolve
-
-CLEANFILES += tests/losetup-container.log tests/losetup-container.sum
