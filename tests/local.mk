@@ -28,13 +28,17 @@ check-runtest-present:
 .PHONY: check-runtest-present
 
 # Unit tests of the pure units (no root needed).
-check_PROGRAMS += tests/unit/test-detect tests/unit/test-resolve
+check_PROGRAMS += tests/unit/test-detect tests/unit/test-resolve \
+  tests/unit/test-loopdev
 tests_unit_test_detect_SOURCES = tests/unit/test-detect.c tests/unit/check.h
 tests_unit_test_detect_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_test_detect_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 tests_unit_test_resolve_SOURCES = tests/unit/test-resolve.c tests/unit/check.h
 tests_unit_test_resolve_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_test_resolve_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
+tests_unit_test_loopdev_SOURCES = tests/unit/test-loopdev.c tests/unit/check.h
+tests_unit_test_loopdev_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
+tests_unit_test_loopdev_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 
 # Helpers: a stand-in original losetup, and a loop attacher that sets
 # lo_file_name the way container runtimes do.
