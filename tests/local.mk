@@ -6,6 +6,11 @@
 # (the suite lives in tests/, not testsuite/, so DejaGnu's config/ lookup
 # does not apply: no config/unix.exp is needed).  Tests that need root and
 # loop devices report UNSUPPORTED elsewhere.
+#
+# Layout: tests/losetup-container.AREA/ holds an area's .exp files and the
+# scripts they run, beside them (lc_script); tests/unit/ the unit test
+# programs (lc_unit); tests/lib/ the shared helpers, Tcl and shell;
+# tests/helpers/ the helper programs below.
 
 DEJATOOL = losetup-container
 RUNTESTDEFAULTFLAGS = --tool losetup-container --srcdir $(srcdir)/tests
@@ -49,12 +54,10 @@ tests_helpers_loop_attach_SOURCES = tests/helpers/loop-attach.c
 tests_helpers_fake_original_CPPFLAGS =
 tests_helpers_loop_attach_CPPFLAGS =
 
+# Whole folders: each area's .exp files and the scripts beside them, and
+# the shared helpers in tests/lib.
 EXTRA_DIST += \
   tests/lib \
-  tests/helpers/lib.sh \
-  tests/helpers/ul-losetup.sh \
-  tests/helpers/hardening.sh \
-  tests/scripts \
   tests/losetup-container.cli \
   tests/losetup-container.detect \
   tests/losetup-container.docs \

@@ -63,7 +63,7 @@ mark() {
 }
 
 # find_ul_losetup: where util-linux losetup is (shared with the tests).
-. "$(dirname "$0")/../helpers/ul-losetup.sh"
+. "$(dirname "$0")/../lib/ul-losetup.sh"
 
 # ---------------------------------------------------------------- checks
 missing=

@@ -14,8 +14,8 @@
 # private mount namespace whose /sys/block holds only this script's
 # devices.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
-. "$TESTS_SRCDIR/helpers/hardening.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
+. "$TESTS_SRCDIR/lib/hardening.sh"
 need_unshare "hostile backing file names"
 private_namespace "$@"
 lc_init

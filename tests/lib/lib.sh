@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/helpers/lib.sh -- sourced by the scenario scripts in tests/scripts.
+# tests/lib/lib.sh -- sourced by every test script (tests/losetup-container.*/*.sh).
 #
 # Results go to stdout one a line ("PASS: ...", "FAIL: ...",
 # "UNSUPPORTED: ..."), read by lc_report in tests/lib/losetup-container.exp.
@@ -23,7 +23,7 @@ check() {
   if "$@"; then pass "$_desc"; else fail "$_desc"; fi
 }
 
-. "$TESTS_SRCDIR/helpers/ul-losetup.sh"
+. "$TESTS_SRCDIR/lib/ul-losetup.sh"
 
 UL=$(find_ul_losetup) || UL=
 

@@ -10,8 +10,8 @@
 # variables, run where the kernel does not mark it (no setuid bit, or run
 # by root), must honour them.  Otherwise the test could not fail.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
-. "$TESTS_SRCDIR/helpers/hardening.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
+. "$TESTS_SRCDIR/lib/hardening.sh"
 need_unshare "setuid and file capabilities"
 private_namespace "$@"
 lc_init

@@ -6,8 +6,8 @@
 # 127 when nothing can be found, 126 when what was found cannot be run.
 # No root needed.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
-. "$TESTS_SRCDIR/helpers/hardening.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
+. "$TESTS_SRCDIR/lib/hardening.sh"
 lc_init
 
 # Our program under the name losetup, as installed: messages and

@@ -10,8 +10,8 @@
 # A build with sanitizers cannot run under valgrind: UNSUPPORTED there (the
 # sanitizer run of the suite covers it).
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
-. "$TESTS_SRCDIR/helpers/hardening.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
+. "$TESTS_SRCDIR/lib/hardening.sh"
 if ! command -v valgrind >/dev/null 2>&1; then
   unsupported "valgrind: not installed"
   exit 0

@@ -9,7 +9,7 @@
 # First, the checks themselves are checked: fuzz-resolve with a lying stat
 # (LC_FUZZ_SELFTEST) must fail on its seeds.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 lc_init
 
 CC=${FUZZ_CC:-clang}

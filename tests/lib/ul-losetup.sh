@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/helpers/ul-losetup.sh -- sourced by tests/helpers/lib.sh and by
+# tests/lib/ul-losetup.sh -- sourced by tests/lib/lib.sh and by
 # tests/bench/bench.sh: where util-linux losetup is.
 
 # Prints the path of util-linux losetup (never a losetup-container, which

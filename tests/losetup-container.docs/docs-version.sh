@@ -5,9 +5,9 @@
 # the RPM spec builds and debian/changelog's newest entry packages.
 #
 # Run by tests/losetup-container.docs/version.exp; results on stdout, one a
-# line (see tests/helpers/lib.sh).
+# line (see tests/lib/lib.sh).
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 : "${TOP_SRCDIR:?run through make check}"
 : "${TOP_BUILDDIR:?run through make check}"
 lc_init

@@ -6,7 +6,7 @@
 # escaping, or a terminal, sends the table back to libsmartcols: the same
 # comparison covers that switch.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 need_root "plain listing"
 lc_init
 

@@ -6,7 +6,7 @@
 # "rpmbuild -ta" on it, reads the scriptlets back from the binary package,
 # then runs them for real: rpm installs into throwaway roots (rpm --root,
 # which runs every scriptlet chrooted there) made of stand-in packages from
-# tests/pkg/rpm/ -- a base with a static busybox as /bin/sh and core
+# rpm/ beside this script -- a base with a static busybox as /bin/sh and core
 # commands, an "alternatives" that keeps state and links the way Fedora's
 # does, and a "util-linux-core" owning a fake /usr/sbin/losetup -- and the
 # files are checked after each install, util-linux update and erase.
@@ -22,7 +22,7 @@
 # sets LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS, which makes this script (and
 # the other packaging tests) stand aside instead of recursing.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 
 if [ -n "${LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS:-}" ]; then
   unsupported "rpm packaging (LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS is set, as inside a package build)"
@@ -45,7 +45,7 @@ done
 lc_init
 chmod 755 "$SCRATCH"
 # A copy, readable by the unprivileged builder wherever the tree is.
-cp -R "$TESTS_SRCDIR/pkg/rpm" "$SCRATCH/standins-src" || exit 1
+cp -R "$(dirname "$0")/rpm" "$SCRATCH/standins-src" || exit 1
 chmod -R a+rX "$SCRATCH/standins-src"
 STANDINS=$SCRATCH/standins-src
 STARTED=$(date +%s)

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/pkg/rpm/alternatives.sh -- a stand-in for Fedora's alternatives(8),
+# tests/losetup-container.packaging/rpm/alternatives.sh -- a stand-in for Fedora's alternatives(8),
 # installed as /usr/sbin/alternatives in the throwaway rpm root of
-# tests/scripts/pkg-rpm.sh, where it runs under busybox sh.
+# tests/losetup-container.packaging/pkg-rpm.sh, where it runs under busybox sh.
 #
 # It keeps the real program's state file and links, and its rules as far as
 # the package scriptlets can see them (Fedora's alternatives.c):

@@ -12,8 +12,8 @@
 # output can be compared with util-linux's, byte for byte, whatever other
 # tests do meanwhile.  Expected paths are the ones created here.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
-. "$TESTS_SRCDIR/helpers/hardening.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
+. "$TESTS_SRCDIR/lib/hardening.sh"
 need_unshare "hostile bind lists"
 private_namespace "$@"
 lc_init

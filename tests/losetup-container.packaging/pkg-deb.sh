@@ -31,7 +31,7 @@
 #   LOSETUP_CONTAINER_TEST_SUITES  the roots to test in ("bookworm trixie")
 #   LOSETUP_CONTAINER_TEST_MAX_AGE days before a cached root is made again (30)
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 
 WHAT="Debian package"
 if [ -n "${LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS:-}" ]; then

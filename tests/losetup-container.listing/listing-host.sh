@@ -4,7 +4,7 @@
 # losetup's to the byte (widths, escaping, " (deleted)", order), and each
 # of our devices shows the path it was given.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 need_root "host listing"
 lc_init
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/helpers/hardening.sh -- sourced after lib.sh by the hardening
-# scripts (tests/scripts/hostile-*.sh, churn.sh, secure-env.sh, ...).
+# tests/lib/hardening.sh -- sourced after lib.sh by the hardening
+# scripts (tests/losetup-container.hardening/hostile-*.sh, churn.sh, ...).
 
 LIST="-l -O NAME,BACK-FILE"
 

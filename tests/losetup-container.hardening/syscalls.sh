@@ -11,8 +11,8 @@
 # name), so that the candidates are many and known; the way to the
 # original losetup is traced as well.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
-. "$TESTS_SRCDIR/helpers/hardening.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
+. "$TESTS_SRCDIR/lib/hardening.sh"
 if ! command -v strace >/dev/null 2>&1 || ! strace -o /dev/null true 2>/dev/null; then
   unsupported "system calls: strace is missing or cannot trace here"
   exit 0

@@ -5,9 +5,9 @@
 # carries the program's version, and "make install" puts it in man8.
 #
 # Run by tests/losetup-container.docs/man.exp; results on stdout, one a
-# line (see tests/helpers/lib.sh).
+# line (see tests/lib/lib.sh).
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 : "${TOP_SRCDIR:?run through make check}"
 : "${TOP_BUILDDIR:?run through make check}"
 

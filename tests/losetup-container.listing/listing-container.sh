@@ -5,7 +5,7 @@
 # the listing runs inside "container 2" (or on the host).  Every expected
 # path below is the one the test itself created.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 need_unshare "container restarts"
 lc_init
 

@@ -15,8 +15,8 @@
 # for a device that was never bound to it.  Other devices on the machine
 # (other tests') are only checked for well-formedness.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
-. "$TESTS_SRCDIR/helpers/hardening.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
+. "$TESTS_SRCDIR/lib/hardening.sh"
 need_unshare "churn"
 lc_init
 

@@ -3,7 +3,7 @@
 # cli.sh -- under its own name, --help and --version speak for the wrapper,
 # GNU style, and a full disk is a reported write error.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 lc_init
 
 config_value() {

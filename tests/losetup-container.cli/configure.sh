@@ -4,7 +4,7 @@
 # named with its Debian and Fedora packages, and --with-original-losetup
 # takes an absolute path only.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 lc_init
 
 if [ ! -x "$TOP_SRCDIR/configure" ]; then

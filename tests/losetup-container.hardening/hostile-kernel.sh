@@ -13,8 +13,8 @@
 # listing must be its listing, byte for byte, status and stderr included,
 # and neither may hang (each run is bounded by timeout).
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
-. "$TESTS_SRCDIR/helpers/hardening.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
+. "$TESTS_SRCDIR/lib/hardening.sh"
 need_unshare "hostile /dev and /sys/block"
 private_namespace "$@"
 lc_init

@@ -13,9 +13,9 @@
 # written outside $SCRATCH, and everything goes when the namespace ends.
 #
 # Run by tests/losetup-container.docs/i18n.exp; results on stdout, one a
-# line (see tests/helpers/lib.sh).
+# line (see tests/lib/lib.sh).
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 : "${TOP_SRCDIR:?run through make check}"
 : "${TOP_BUILDDIR:?run through make check}"
 

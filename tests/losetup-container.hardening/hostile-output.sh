@@ -11,8 +11,8 @@
 # devices, whose paths make the table longer than a stdio buffer, so the
 # error comes both while printing and at the final flush.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
-. "$TESTS_SRCDIR/helpers/hardening.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
+. "$TESTS_SRCDIR/lib/hardening.sh"
 need_unshare "write errors"
 private_namespace "$@"
 lc_init

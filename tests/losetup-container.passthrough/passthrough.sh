@@ -3,7 +3,7 @@
 # passthrough.sh -- every call that is not intercepted reaches the original
 # losetup by execv(): same bytes, same status, same process, same argv.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 lc_init
 
 FAKE=$HELPERS/fake-original
