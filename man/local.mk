@@ -4,12 +4,7 @@
 # Makefile.am as dist_man_MANS: "make install" puts it in $(mandir)/man8
 # and "make dist" ships it as it is.  Its tests (and those of the German
 # catalog) are DejaGnu tests under tests/losetup-container.docs/, run by
-# "make check" with the rest of the suite.
-
-EXTRA_DIST += \
-  tests/losetup-container.docs \
-  tests/scripts/docs-man.sh \
-  tests/scripts/docs-i18n.sh
+# "make check" with the rest of the suite and shipped by tests/local.mk.
 
 # The installation directories as this build expands them, for the docs
 # tests: they check where the page installs and need the directory the

@@ -12,8 +12,8 @@
 #include <dlfcn.h>
 
 void *
-dynlib_load (const char *soname, const char *const *names, size_t n,
-             void **slots, const char **why)
+dynlib_load (const char *soname, const struct dynlib_sym *syms, size_t n,
+             const char **why)
 {
   void *h = dlopen (soname, RTLD_NOW | RTLD_LOCAL);
 
@@ -23,7 +23,7 @@ dynlib_load (const char *soname, const char *const *names, size_t n,
       return NULL;
     }
   for (size_t i = 0; i < n; i++)
-    if ((slots[i] = dlsym (h, names[i])) == NULL)
+    if ((*syms[i].slot = dlsym (h, syms[i].name)) == NULL)
       {
         *why = dlerror ();
         dlclose (h);

@@ -6,11 +6,31 @@
 
 #include <stddef.h>
 
+/* One function to look up: its name in the library, and the pointer that
+   receives its address.  Write entries with DYNLIB_SYM, never by hand.  */
+struct dynlib_sym
+{
+  void **slot;
+  const char *name;
+};
+
+/* DYNLIB_SYM (SLOT, FN) is the entry for the library function FN, whose
+   declaration must be in scope: its name is FN spelt out, and its address
+   goes to SLOT, which must be a pointer to a function of FN's very type
+   (anything else is a compile-time error, a negative array size).  */
+#define DYNLIB_SYM(slot, fn) \
+  { (void **) &(slot) + DYNLIB_SAME_TYPE_ (slot, &(fn)), #fn }
+
+/* 0 when A and B have compatible types; does not compile otherwise.  */
+#define DYNLIB_SAME_TYPE_(a, b) \
+  (0 * sizeof (char[__builtin_types_compatible_p (__typeof__ (a), \
+                                                   __typeof__ (b)) ? 1 : -1]))
+
 /* Opens SONAME with dlopen() and stores the address of each of the N
-   functions named in NAMES at the same index of SLOTS.  Returns the
-   handle (the library stays loaded until dlclose), or NULL when the
-   library or a function is missing, with dlerror()'s reason in *WHY.  */
-void *dynlib_load (const char *soname, const char *const *names, size_t n,
-                   void **slots, const char **why);
+   functions in SYMS in its slot.  Returns the handle (the library stays
+   loaded until dlclose), or NULL when the library or a function is
+   missing, with dlerror()'s reason in *WHY.  */
+void *dynlib_load (const char *soname, const struct dynlib_sym *syms,
+                   size_t n, const char **why);
 
 #endif /* LC_DYNLIB_H */

@@ -46,21 +46,28 @@ stat_path (const char *path, dev_t *dev, uint64_t *ino)
   return 0;
 }
 
-/* The libsmartcols functions used, resolved by name at run time.  */
+/* The libsmartcols functions used, one a line: scols_NAME becomes the
+   member NAME of SC, typed from the library's own declaration, and the
+   entry of the table that dlsym() fills it from.  */
+#define SMARTCOLS_FUNCTIONS(X) \
+  X (init_debug) \
+  X (new_table) \
+  X (table_enable_raw) \
+  X (table_enable_json) \
+  X (table_enable_noheadings) \
+  X (table_new_column) \
+  X (table_new_line) \
+  X (line_set_data) \
+  X (line_refer_data) \
+  X (print_table) \
+  X (unref_table) \
+  X (get_library_version)
+
 static struct
 {
-  __typeof__ (scols_init_debug) *init_debug;
-  __typeof__ (scols_new_table) *new_table;
-  __typeof__ (scols_table_enable_raw) *table_enable_raw;
-  __typeof__ (scols_table_enable_json) *table_enable_json;
-  __typeof__ (scols_table_enable_noheadings) *table_enable_noheadings;
-  __typeof__ (scols_table_new_column) *table_new_column;
-  __typeof__ (scols_table_new_line) *table_new_line;
-  __typeof__ (scols_line_set_data) *line_set_data;
-  __typeof__ (scols_line_refer_data) *line_refer_data;
-  __typeof__ (scols_print_table) *print_table;
-  __typeof__ (scols_unref_table) *unref_table;
-  __typeof__ (scols_get_library_version) *get_library_version;
+#define SC_MEMBER(name) __typeof__ (scols_##name) *name;
+  SMARTCOLS_FUNCTIONS (SC_MEMBER)
+#undef SC_MEMBER
 } sc;
 
 /* Loads libsmartcols into SC, once.  Returns true when it is loaded;
@@ -68,19 +75,17 @@ static struct
 static bool
 try_load_smartcols (const char **why)
 {
-  static const char *const names[] = {
-    "scols_init_debug", "scols_new_table", "scols_table_enable_raw",
-    "scols_table_enable_json", "scols_table_enable_noheadings",
-    "scols_table_new_column", "scols_table_new_line", "scols_line_set_data",
-    "scols_line_refer_data", "scols_print_table", "scols_unref_table",
-    "scols_get_library_version"
+  static const struct dynlib_sym syms[] = {
+#define SC_SYM(name) DYNLIB_SYM (sc.name, scols_##name),
+    SMARTCOLS_FUNCTIONS (SC_SYM)
+#undef SC_SYM
   };
   static void *handle;
 
   /* Left loaded: the table is printed and freed with it.  */
   if (handle == NULL)
-    handle = dynlib_load (SMARTCOLS_SONAME, names,
-                          sizeof names / sizeof *names, (void **) &sc, why);
+    handle = dynlib_load (SMARTCOLS_SONAME, syms, sizeof syms / sizeof *syms,
+                          why);
   return handle != NULL;
 }
 

@@ -111,30 +111,47 @@ loop_read_attribute (int dirfd, const char *path)
   return buf;
 }
 
+/* The directories of a real scan.  */
+static const struct loop_scan_dirs kernel_dirs = {
+  .sys_block = "/sys/block",
+  .virtual_block = "/sys/devices/virtual/block",
+  .dev = "/dev",
+  .dev_loop = "/dev/loop",
+  .partitions = "/proc/partitions",
+  .sysfs = -1
+};
+
 struct loop_scan *
 loop_scan_open (void)
+{
+  return loop_scan_open_dirs (&kernel_dirs);
+}
+
+struct loop_scan *
+loop_scan_open_dirs (const struct loop_scan_dirs *dirs)
 {
   struct loop_scan *scan = xzalloc (sizeof *scan);
   struct stat st;
 
-  scan->dev_subdir = stat ("/dev/loop", &st) == 0 && S_ISDIR (st.st_mode);
+  scan->dev_subdir = stat (dirs->dev_loop, &st) == 0 && S_ISDIR (st.st_mode);
   scan->virtual_dir = -1;
-  scan->dev_dir = open (scan->dev_subdir ? "/dev/loop" : "/dev",
+  scan->dev_dir = open (scan->dev_subdir ? dirs->dev_loop : dirs->dev,
                         O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (stat ("/sys/block", &st) == 0 && S_ISDIR (st.st_mode))
+  if (stat (dirs->sys_block, &st) == 0 && S_ISDIR (st.st_mode))
     {
       struct statfs fs;
 
-      scan->sysblock = opendir ("/sys/block");
+      scan->sysblock = opendir (dirs->sys_block);
       scan->genuine = (scan->sysblock != NULL
-                       && fstatfs (dirfd (scan->sysblock), &fs) == 0
-                       && fs.f_type == SYSFS_MAGIC);
-      if (scan->genuine)
-        scan->virtual_dir = open ("/sys/devices/virtual/block",
+                       && (dirs->sysfs >= 0 ? dirs->sysfs
+                           : (fstatfs (dirfd (scan->sysblock), &fs) == 0
+                              && fs.f_type == SYSFS_MAGIC)));
+      if (scan->genuine && dirs->virtual_block != NULL)
+        scan->virtual_dir = open (dirs->virtual_block,
                                   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     }
   else
-    scan->partitions = fopen ("/proc/partitions", "re");
+    scan->partitions = fopen (dirs->partitions, "re");
   if (scan->sysblock == NULL && scan->partitions == NULL)
     {
       int e = errno;

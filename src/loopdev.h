@@ -43,6 +43,24 @@ struct loop_scan *loop_scan_open (void);
    instead of passing them over.  */
 void loop_scan_list_lost (struct loop_scan *scan);
 
+/* Where a scan looks, for the unit tests: loop_scan_open uses the
+   kernel's own places.  */
+struct loop_scan_dirs
+{
+  const char *sys_block;        /* "/sys/block" */
+  const char *virtual_block;    /* "/sys/devices/virtual/block", or NULL */
+  const char *dev;              /* "/dev" */
+  const char *dev_loop;         /* "/dev/loop" */
+  const char *partitions;       /* "/proc/partitions" */
+  /* 1: read sys_block as the kernel's sysfs, 0: as anything else;
+     -1: ask its file system (what loop_scan_open does).  */
+  int sysfs;
+};
+
+/* loop_scan_open over the places in DIRS.  Device names in loop_facts
+   still start with "/dev/".  */
+struct loop_scan *loop_scan_open_dirs (const struct loop_scan_dirs *dirs);
+
 /* Fills *F with the next bound device and returns true, or returns false
    at the end.  Devices that are unbound, vanish mid-scan or have no usable
    /dev node (see loop_scan_list_lost) are passed over silently.  F->sysfs_path is freed by the next

@@ -138,7 +138,6 @@ usage (void)
            "0 on success and 1 on trouble; 126 when the original cannot be run,\n"
            "127 when none is found.\n"), stdout);
   fputs ("\n", stdout);
-  printf (_("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
   printf (_("Full documentation: man %s\n"), PROGRAM_NAME);
 }
 

@@ -19,19 +19,40 @@
 #include "xalloc.h"
 #include "xvasprintf.h"
 
-/* The libmount functions used, resolved by name at run time.  */
+/* The libmount functions used, one a line: mnt_NAME becomes the member
+   NAME of struct libmount_api, typed from the library's own declaration,
+   and the entry of the table that dlsym() fills it from.  */
+#define LIBMOUNT_FUNCTIONS(X) \
+  X (new_table_from_file) \
+  X (new_iter) \
+  X (free_iter) \
+  X (table_next_fs) \
+  X (fs_get_devno) \
+  X (fs_get_root) \
+  X (fs_get_target) \
+  X (unref_table) \
+  X (fs_get_fstype)
+
 struct libmount_api
 {
-  __typeof__ (mnt_new_table_from_file) *new_table_from_file;
-  __typeof__ (mnt_new_iter) *new_iter;
-  __typeof__ (mnt_free_iter) *free_iter;
-  __typeof__ (mnt_table_next_fs) *table_next_fs;
-  __typeof__ (mnt_fs_get_devno) *fs_get_devno;
-  __typeof__ (mnt_fs_get_root) *fs_get_root;
-  __typeof__ (mnt_fs_get_target) *fs_get_target;
-  __typeof__ (mnt_unref_table) *unref_table;
-  __typeof__ (mnt_fs_get_fstype) *fs_get_fstype;
+#define MNT_MEMBER(name) __typeof__ (mnt_##name) *name;
+  LIBMOUNT_FUNCTIONS (MNT_MEMBER)
+#undef MNT_MEMBER
 };
+
+/* Opens libmount and fills API.  Returns the handle for dlclose(), or
+   NULL with the reason in *WHY.  */
+static void *
+load_libmount (struct libmount_api *api, const char **why)
+{
+  const struct dynlib_sym syms[] = {
+#define MNT_SYM(name) DYNLIB_SYM (api->name, mnt_##name),
+    LIBMOUNT_FUNCTIONS (MNT_SYM)
+#undef MNT_SYM
+  };
+
+  return dynlib_load (LIBMOUNT_SONAME, syms, sizeof syms / sizeof *syms, why);
+}
 
 static void
 trace_str (const struct mount_table *t, const char *what, const char *detail)
@@ -45,13 +66,6 @@ trace_str (const struct mount_table *t, const char *what, const char *detail)
   free (line);
 }
 
-/* The names of the functions in struct libmount_api, in its order.  */
-static const char *const libmount_names[] = {
-  "mnt_new_table_from_file", "mnt_new_iter", "mnt_free_iter",
-  "mnt_table_next_fs", "mnt_fs_get_devno", "mnt_fs_get_root",
-  "mnt_fs_get_target", "mnt_unref_table", "mnt_fs_get_fstype"
-};
-
 const struct mount_entry *
 mounts_load (void *data, size_t *n)
 {
@@ -62,9 +76,7 @@ mounts_load (void *data, size_t *n)
   struct libmnt_fs *fs;
   size_t alloc = 0;
   const char *why = NULL;
-  void *h = dynlib_load (LIBMOUNT_SONAME, libmount_names,
-                         sizeof libmount_names / sizeof *libmount_names,
-                         (void **) &api, &why);
+  void *h = load_libmount (&api, &why);
 
   *n = 0;
   if (h == NULL)

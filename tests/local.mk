@@ -6,6 +6,11 @@
 # (the suite lives in tests/, not testsuite/, so DejaGnu's config/ lookup
 # does not apply: no config/unix.exp is needed).  Tests that need root and
 # loop devices report UNSUPPORTED elsewhere.
+#
+# Layout: tests/losetup-container.AREA/ holds an area's .exp files and the
+# scripts they run, beside them (lc_script); tests/unit/ the unit test
+# programs (lc_unit); tests/lib/ the shared helpers, Tcl and shell;
+# tests/helpers/ the helper programs below.
 
 DEJATOOL = losetup-container
 RUNTESTDEFAULTFLAGS = --tool losetup-container --srcdir $(srcdir)/tests
@@ -28,13 +33,17 @@ check-runtest-present:
 .PHONY: check-runtest-present
 
 # Unit tests of the pure units (no root needed).
-check_PROGRAMS += tests/unit/test-detect tests/unit/test-resolve
-tests_unit_test_detect_SOURCES = tests/unit/test-detect.c tests/unit/tap.h
+check_PROGRAMS += tests/unit/test-detect tests/unit/test-resolve \
+  tests/unit/test-loopdev
+tests_unit_test_detect_SOURCES = tests/unit/test-detect.c tests/unit/check.h
 tests_unit_test_detect_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_test_detect_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
-tests_unit_test_resolve_SOURCES = tests/unit/test-resolve.c tests/unit/tap.h
+tests_unit_test_resolve_SOURCES = tests/unit/test-resolve.c tests/unit/check.h
 tests_unit_test_resolve_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_test_resolve_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
+tests_unit_test_loopdev_SOURCES = tests/unit/test-loopdev.c tests/unit/check.h
+tests_unit_test_loopdev_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
+tests_unit_test_loopdev_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 
 # Helpers: a stand-in original losetup, and a loop attacher that sets
 # lo_file_name the way container runtimes do.
@@ -45,18 +54,16 @@ tests_helpers_loop_attach_SOURCES = tests/helpers/loop-attach.c
 tests_helpers_fake_original_CPPFLAGS =
 tests_helpers_loop_attach_CPPFLAGS =
 
+# Whole folders: each area's .exp files and the scripts beside them, and
+# the shared helpers in tests/lib.
 EXTRA_DIST += \
   tests/lib \
-  tests/helpers/lib.sh \
-  tests/helpers/ul-losetup.sh \
-  tests/helpers/ul-target.sh \
-  tests/helpers/roots.sh \
-  tests/scripts \
   tests/losetup-container.cli \
   tests/losetup-container.detect \
+  tests/losetup-container.docs \
+  tests/losetup-container.hardening \
+  tests/losetup-container.listing \
+  tests/losetup-container.packaging \
   tests/losetup-container.passthrough \
   tests/losetup-container.resolve \
-  tests/losetup-container.listing \
   tests/losetup-container.versions
-
-CLEANFILES += tests/losetup-container.log tests/losetup-container.sum

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/bench/local.mk: "make bench", the speed benchmark (issue 7).
+# tests/bench/local.mk: "make bench", the speed benchmark.
 #
 # A benchmark, not a test: "make check" never runs it.  It needs root,
 # /dev/loop-control, hyperfine, strace and perl; tests/bench/README says

@@ -23,8 +23,9 @@
        ioctl facts; the mount table is loaded at most once;
      - the same question gets the same answer;
      - no trace line holds a newline (a half line on stderr);
-     - the answer is the first candidate, in DESIGN.md's order, that is
-       the file: a model of that order below, written from the contract,
+     - the answer is the first candidate, in the order the man page's
+       HOW THE PATH IS FOUND gives, that is the file: a model of that
+       order below, written from that description,
        is asked the same question.
    With LC_FUZZ_SELFTEST set in the environment the made-up stat lies (it
    calls every path the backing file), so that every seed must fail: the

@@ -19,15 +19,17 @@ FUZZ_SECONDS = 60
 FUZZ_FLAGS =
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer
 FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_TARGETS = fuzz-bind-mounts fuzz-detect fuzz-resolve fuzz-sysfs
 
+# The targets, the one list of them: each is tests/fuzz/NAME.c with seeds
+# in tests/fuzz/corpus/NAME/.  "make lc-print-fuzz-targets" prints it for
+# the hardening test.
 fuzz_all_targets = fuzz-bind-mounts fuzz-detect fuzz-resolve fuzz-sysfs
+FUZZ_TARGETS = $(fuzz_all_targets)
+
 fuzz_programs = $(fuzz_all_targets:%=tests/fuzz/%)
 fuzz_core_objects = tests/fuzz/obj/src/detect.o tests/fuzz/obj/src/loopdev.o \
   tests/fuzz/obj/src/ulversions.o \
   tests/fuzz/obj/src/resolve.o
-fuzz_gnulib_objects = $(patsubst %.c,tests/fuzz/obj/%.o, \
-  $(filter %.c,$(lib_libgnu_a_SOURCES)) $(gl_LIBOBJS:.$(OBJEXT)=.c))
 fuzz_cppflags = $(DEFS) -I$(top_builddir) -I$(top_srcdir)/src \
   -I$(top_srcdir)/tests/fuzz $(AM_CPPFLAGS) $(CPPFLAGS)
 
@@ -45,8 +47,15 @@ tests/fuzz/obj/lib/%.o: lib/%.c $(BUILT_SOURCES) config.h
 	$(fuzz_verbose)$(FUZZ_CC) $(fuzz_cppflags) $(FUZZ_CFLAGS) \
 	  $(FUZZ_SANITIZE) -w -c -o $@ $<
 
-tests/fuzz/libgnu-fuzz.a: $(fuzz_gnulib_objects)
-	$(AM_V_AR)rm -f $@ && $(AR) cr $@ $(fuzz_gnulib_objects) && $(RANLIB) $@
+# gnulib's objects are those of lib/libgnu.a, whatever gnulib-tool named
+# them: each member, NAME.o or libgnu_a-NAME.o, is lib/NAME.c compiled
+# again with the sanitizers.
+tests/fuzz/libgnu-fuzz.a: lib/libgnu.a
+	$(AM_V_AR)objs=`$(AR) t lib/libgnu.a \
+	  | sed -n 's|^\(libgnu_a-\)\{0,1\}\(.*\)\.$(OBJEXT)$$|tests/fuzz/obj/lib/\2.o|p'`; \
+	test -n "$$objs" \
+	  && $(MAKE) $(AM_MAKEFLAGS) $$objs \
+	  && rm -f $@ && $(AR) cr $@ $$objs && $(RANLIB) $@
 
 $(fuzz_programs): tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h \
     $(fuzz_core_objects) tests/fuzz/libgnu-fuzz.a
@@ -69,6 +78,9 @@ fuzz-check-compiler:
 	  echo "error: install clang and libclang-rt-dev (Debian), or set FUZZ_CC" >&2; \
 	  exit 1; \
 	fi
+
+lc-print-fuzz-targets:
+	@echo $(fuzz_all_targets)
 
 fuzz-programs: fuzz-check-compiler
 	@$(MAKE) $(AM_MAKEFLAGS) $(fuzz_programs)
@@ -97,11 +109,9 @@ clean-fuzz:
 	-rm -rf tests/fuzz/obj tests/fuzz/corpus-new tests/fuzz/artifacts
 	-rm -f $(fuzz_programs) tests/fuzz/libgnu-fuzz.a tests/fuzz/*.log
 
-.PHONY: fuzz fuzz-programs fuzz-check-compiler clean-fuzz
+.PHONY: fuzz fuzz-programs fuzz-check-compiler clean-fuzz lc-print-fuzz-targets
 
 EXTRA_DIST += \
   $(fuzz_all_targets:%=tests/fuzz/%.c) \
   tests/fuzz/fuzz.h \
-  tests/fuzz/corpus \
-  tests/helpers/hardening.sh \
-  tests/losetup-container.hardening
+  tests/fuzz/corpus

@@ -17,7 +17,7 @@
 
 #include "detect.h"
 #include "ulversions.h"
-#include "tap.h"
+#include "check.h"
 
 struct form
 {
@@ -240,5 +240,5 @@ main (int argc, char **argv)
     CHECK (is_list_request (4, a) && !is_list_request (2, b)
            && is_list_request (4, a), "repeated calls are independent");
   }
-  TAP_END ();
+  CHECK_END ();
 }

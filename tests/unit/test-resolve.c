@@ -14,7 +14,7 @@
 
 #include "loopdev.h"
 #include "resolve.h"
-#include "tap.h"
+#include "check.h"
 
 #define DISK ((dev_t) 0x801)      /* makedev (8, 1): a constant for initialisers */
 #define OTHER ((dev_t) 0x802)     /* makedev (8, 2) */
@@ -84,7 +84,7 @@ run (const char *binds, const char *sysfs, const char *name, uint64_t ino)
 static void
 expect (const char *what, char *got, const char *want)
 {
-  CHECK (tap_streq (got, want), "%s: got %s, want %s", what,
+  CHECK (check_streq (got, want), "%s: got %s, want %s", what,
          got ? got : "(none)", want ? want : "(none)");
   free (got);
 }
@@ -471,5 +471,5 @@ main (void)
   test_no_facts ();
   test_split ();
   test_kernel_encoding ();
-  TAP_END ();
+  CHECK_END ();
 }

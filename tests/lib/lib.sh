@@ -1,0 +1,233 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# tests/lib/lib.sh -- sourced by every test script (tests/losetup-container.*/*.sh).
+#
+# Results go to stdout one a line ("PASS: ...", "FAIL: ...",
+# "UNSUPPORTED: ..."), read by lc_report in tests/lib/losetup-container.exp.
+# Everything a script creates (loop devices, files, mounts) is removed by
+# lc_cleanup on exit, whatever the way out; a device is detached only when
+# this script attached it and it still has the backing file it was given.
+
+: "${LOSETUP_CONTAINER:?run through make check}"
+: "${TESTS_BUILDDIR:?run through make check}"
+: "${TESTS_SRCDIR:?run through make check}"
+LC=$LOSETUP_CONTAINER
+HELPERS=$TESTS_BUILDDIR/helpers
+
+pass() { printf 'PASS: %s\n' "$*"; }
+fail() { printf 'FAIL: %s\n' "$*"; }
+unsupported() { printf 'UNSUPPORTED: %s\n' "$*"; }
+
+# check DESCRIPTION COMMAND...: PASS when COMMAND succeeds, else FAIL.
+check() {
+  _desc=$1; shift
+  if "$@"; then pass "$_desc"; else fail "$_desc"; fi
+}
+
+. "$TESTS_SRCDIR/lib/ul-losetup.sh"
+
+UL=$(find_ul_losetup) || UL=
+. "$TESTS_SRCDIR/helpers/ul-target.sh"
+
+# need_root WHAT: reports WHAT as UNSUPPORTED and ends the script unless
+# this is root with loop devices and util-linux losetup.
+need_root() {
+  if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/loop-control ]; then
+    unsupported "$1 (needs root and /dev/loop-control)"
+    exit 0
+  fi
+  if [ -z "$UL" ] || [ -z "$REF" ]; then
+    unsupported "$1 (util-linux losetup not found)"
+    exit 0
+  fi
+}
+
+# need_unshare WHAT: as need_root, for the container scenarios.
+need_unshare() {
+  need_root "$1"
+  if ! unshare -m true 2>/dev/null; then
+    unsupported "$1 (unshare -m is not permitted here)"
+    exit 0
+  fi
+}
+
+SCRATCH=
+
+# The devices this script attached are recorded one a line, "DEVICE=INODE",
+# in $SCRATCH/.devices: a file, so that attach works in $(...) subshells.
+lc_cleanup() {
+  set +e
+  if [ -n "$SCRATCH" ] && [ -f "$SCRATCH/.devices" ]; then
+    while IFS='=' read -r _dev _ino; do
+      _cur=$("$UL" -n -O BACK-INO "$_dev" 2>/dev/null | tr -d ' ')
+      if [ -n "$_cur" ] && [ "$_cur" = "$_ino" ]; then
+        "$UL" -d "$_dev"
+      fi
+    done <"$SCRATCH/.devices"
+  fi
+  # The file systems of fs_mount, last first (a device above, detached
+  # while its file system is mounted, goes when it is unmounted).
+  if [ -n "$SCRATCH" ] && [ -f "$SCRATCH/.mounts" ]; then
+    tac "$SCRATCH/.mounts" | while IFS= read -r _mnt; do
+      umount "$_mnt" 2>/dev/null || umount -l "$_mnt"
+    done
+  fi
+  if [ -n "$SCRATCH" ] && [ -d "$SCRATCH" ]; then
+    rm -rf "$SCRATCH"
+  fi
+}
+
+# lc_init: makes $SCRATCH and arranges for lc_cleanup at exit.
+lc_init() {
+  SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/lc-test.XXXXXX") || exit 1
+  mkdir "$SCRATCH/out"
+  trap lc_cleanup EXIT
+  trap 'exit 130' INT TERM HUP
+}
+
+# track DEVICE FILE: remembers that this script attached DEVICE to FILE
+# (a host path), so that lc_cleanup detaches it.
+track() {
+  printf '%s=%s\n' "$1" "$(stat -c %i "$2")" >>"$SCRATCH/.devices"
+}
+
+# attach FILE: attaches FILE on the host with util-linux losetup and
+# prints the device.
+attach() {
+  _d=$("$UL" --show -f "$1") || return 1
+  track "$_d" "$1"
+  printf '%s\n' "$_d"
+}
+
+# fs_mount TYPE DIR: mounts a new, empty file system of TYPE at DIR (made
+# if need be): tmpfs, or ext4, xfs, btrfs... made by mkfs.TYPE on an
+# image in $SCRATCH attached to a loop device of this script's.  lc_cleanup
+# unmounts it.  Returns 2 when mkfs.TYPE or the kernel's TYPE is missing,
+# 1 on any other failure.
+fs_mount() {
+  mkdir -p "$2" || return 1
+  if [ "$1" = tmpfs ]; then
+    mount -t tmpfs lc-test "$2" || return 2
+  else
+    command -v "mkfs.$1" >/dev/null 2>&1 || return 2
+    _fsimg=$(mktemp "$SCRATCH/fs-$1.XXXXXX") || return 1
+    truncate -s 320M "$_fsimg" || return 1
+    _fsdev=$(attach "$_fsimg") || return 1
+    "mkfs.$1" -q "$_fsdev" >"$_fsimg.log" 2>&1 || return 1
+    mount -t "$1" "$_fsdev" "$2" 2>>"$_fsimg.log" || return 2
+  fi
+  printf '%s\n' "$2" >>"$SCRATCH/.mounts"
+}
+
+# in_container ROOT [HOSTDIR:CTDIR]... -- COMMAND [ARG]...
+# Runs COMMAND chrooted into ROOT (an empty directory), made of bind mounts
+# in a new mount namespace: /usr, /etc, /dev, /sys, a fresh /proc, each
+# HOSTDIR at CTDIR, the program under test at /lc/bin/losetup-container,
+# the helper programs at /lc/helpers and $SCRATCH/out at /lc/out.  Every
+# mount disappears with the namespace when COMMAND ends: a container
+# restart.
+in_container() {
+  _root=$1; shift
+  unshare -m --propagation private -- sh -euc '
+    root=$1; lc=$2; helpers=$3; out=$4; shift 4
+    mount -t tmpfs lc-root "$root"
+    mkdir -p "$root/usr" "$root/etc" "$root/dev" "$root/sys" "$root/proc" \
+             "$root/tmp" "$root/lc/bin" "$root/lc/helpers" "$root/lc/out"
+    for l in bin sbin lib lib32 lib64 libx32; do
+      if [ -L "/$l" ]; then
+        ln -s "$(readlink "/$l")" "$root/$l"
+      elif [ -d "/$l" ]; then
+        mkdir "$root/$l"; mount --rbind "/$l" "$root/$l"
+      fi
+    done
+    mount --rbind /usr "$root/usr"
+    mount --bind /etc "$root/etc"
+    mount --rbind /dev "$root/dev"
+    mount --rbind /sys "$root/sys"
+    mount -t proc proc "$root/proc"
+    touch "$root/lc/bin/losetup-container"
+    mount --bind "$lc" "$root/lc/bin/losetup-container"
+    mount --bind "$helpers" "$root/lc/helpers"
+    mount --bind "$out" "$root/lc/out"
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+      mkdir -p "$root${1#*:}"
+      mount --bind "${1%%:*}" "$root${1#*:}"
+      shift
+    done
+    shift
+    exec chroot "$root" "$@"
+  ' sh "$_root" "$LC" "$HELPERS" "$SCRATCH/out" "$@"
+}
+
+# as_losetup: makes $OURS and $THEIRS, commands that run the program under
+# test and util-linux losetup ($REF) with argv[0] = "losetup" (through
+# PATH), so that messages naming the program read the same from both.
+as_losetup() {
+  mkdir -p "$SCRATCH/as-ours" "$SCRATCH/as-theirs"
+  ln -sf "$LC" "$SCRATCH/as-ours/losetup"
+  ln -sf "$REF" "$SCRATCH/as-theirs/losetup"
+  OURS="env PATH=$SCRATCH/as-ours:$PATH losetup"
+  THEIRS="env PATH=$SCRATCH/as-theirs:$PATH losetup"
+}
+
+# ct_attach ROOT HOSTFILE BIND -- COMMAND...: runs COMMAND, which attaches
+# HOSTFILE and prints the device, in a container on ROOT with BIND
+# (HOSTDIR:CTDIR); stores the device in $DEV and records it for cleanup.
+# Returns 1, with $DEV empty, when no device came back.
+ct_attach() {
+  _ct_root=$1 _ct_host=$2 _ct_bind=$3; shift 4
+  rm -f "$SCRATCH/out/.attached"
+  in_container "$_ct_root" "$_ct_bind" -- \
+    sh -c '"$@" >/lc/out/.attached' sh "$@"
+  DEV=$(cat "$SCRATCH/out/.attached" 2>/dev/null)
+  case $DEV in
+    /dev/loop*) track "$DEV" "$_ct_host" ;;
+    *) DEV=; return 1 ;;
+  esac
+}
+
+# same_output NAME CMD1 -- CMD2: runs both and compares stdout, stderr and
+# exit status byte for byte; reports NAME.  Listings can change when other
+# processes attach devices meanwhile, so a difference is tried twice more,
+# a second apart.
+same_output() {
+  _name=$1; shift
+  _a=; while [ "$1" != "--" ]; do _a="$_a $(quote "$1")"; shift; done; shift
+  _b=; for _x; do _b="$_b $(quote "$_x")"; done
+  for _try in 1 2 3; do
+    [ "$_try" = 1 ] || sleep 1
+    eval "$_a" >"$SCRATCH/a.out" 2>"$SCRATCH/a.err"; _sa=$?
+    eval "$_b" >"$SCRATCH/b.out" 2>"$SCRATCH/b.err"; _sb=$?
+    if cmp -s "$SCRATCH/a.out" "$SCRATCH/b.out" \
+       && cmp -s "$SCRATCH/a.err" "$SCRATCH/b.err" && [ $_sa = $_sb ]; then
+      pass "$_name"
+      return 0
+    fi
+  done
+  fail "$_name: differs (status $_sa vs $_sb)"
+  { echo "--- ours stdout"; cat "$SCRATCH/a.out"; echo "--- theirs stdout";
+    cat "$SCRATCH/b.out"; echo "--- ours stderr"; cat "$SCRATCH/a.err";
+    echo "--- theirs stderr"; cat "$SCRATCH/b.err"; } | sed 's/^/  | /'
+  return 1
+}
+
+# quote WORD: prints WORD quoted for eval.
+quote() {
+  printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
+
+# back_file LISTING DEVICE: prints the BACK-FILE text of DEVICE's line in
+# LISTING (a file holding "losetup -l -O NAME,BACK-FILE" output).
+back_file() {
+  awk -v d="$2" 'NR > 1 && $1 == d { sub(/^[^ ]+ +/, ""); print; exit }' "$1"
+}
+
+# expect_back_file DESCRIPTION LISTING DEVICE PATH: PASS when DEVICE's
+# BACK-FILE in LISTING is exactly PATH.
+expect_back_file() {
+  _got=$(back_file "$2" "$3")
+  if [ "$_got" = "$4" ]; then
+    pass "$1"
+  else
+    fail "$1: $3 shows '$_got', want '$4'"
+  fi
+}

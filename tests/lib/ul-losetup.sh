@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# tests/lib/ul-losetup.sh -- sourced by tests/lib/lib.sh and by
+# tests/bench/bench.sh: where util-linux losetup is.
+
+# Prints the path of util-linux losetup (never a losetup-container, which
+# would answer with 127 when pointed at a missing original).
+find_ul_losetup() {
+  for _c in /usr/sbin/losetup.distrib /usr/sbin/losetup.usr-is-merged \
+            /usr/sbin/losetup.util-linux /usr/sbin/losetup /sbin/losetup; do
+    [ -x "$_c" ] || continue
+    if LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent "$_c" --version \
+         2>/dev/null | grep -q 'util-linux'; then
+      printf '%s\n' "$_c"
+      return 0
+    fi
+  done
+  return 1
+}

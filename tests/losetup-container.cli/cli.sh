@@ -1,0 +1,117 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# cli.sh -- under its own name and without LOSETUP_CONTAINER_ORIGINAL_LOSETUP,
+# --help and --version speak for the wrapper, GNU style, and a full disk is
+# a reported write error; with the variable set they are losetup's.
+
+. "$TESTS_SRCDIR/lib/lib.sh"
+lc_init
+
+config_value() {
+  sed -n "s/^#define $1 \"\\(.*\\)\"\$/\\1/p" "$TOP_BUILDDIR/config.h"
+}
+VERSION=$(config_value PACKAGE_VERSION)
+FAKE=$HELPERS/fake-original
+
+"$LC" --help >"$SCRATCH/help" 2>"$SCRATCH/help.err"
+check "--help exits 0" test $? -eq 0
+check "--help writes nothing on stderr" test ! -s "$SCRATCH/help.err"
+check "--help starts with a usage line" \
+  sh -c 'head -n 1 "$1" | grep -q "^Usage: losetup-container "' sh "$SCRATCH/help"
+for word in --help --version LOSETUP_CONTAINER_ORIGINAL_LOSETUP \
+            LOSETUP_CONTAINER_BIND_MOUNTS LOSETUP_CONTAINER_DEBUG \
+            "NAME,BACK-FILE" /usr/sbin/losetup.distrib \
+            /usr/sbin/losetup.usr-is-merged /usr/sbin/losetup.util-linux; do
+  check "--help mentions $word" grep -qF -- "$word" "$SCRATCH/help"
+done
+# configure.ac gives no bug address, so --help names none (an empty one
+# would read "Report bugs to: ").
+check "--help names no bug address" \
+  sh -c '! grep -q "^Report bugs" "$1"' sh "$SCRATCH/help"
+check "--help points to the man page" \
+  grep -qxF "Full documentation: man losetup-container" "$SCRATCH/help"
+# The places listed, the configured one (configure --with-original-losetup)
+# first when there is one.
+CONFIGURED=$(config_value ORIGINAL_LOSETUP)
+first=$(sed -n '/original is the first of:$/{n;p;q}' "$SCRATCH/help" | tr -d ' ')
+check "--help lists ${CONFIGURED:-/usr/sbin/losetup.distrib} first" \
+  test "$first" = "${CONFIGURED:-/usr/sbin/losetup.distrib}"
+# The original it would run: the first of those places that exists.
+NOW=
+for p in $CONFIGURED /usr/sbin/losetup.distrib /usr/sbin/losetup.usr-is-merged \
+         /usr/sbin/losetup.util-linux /usr/sbin/losetup /sbin/losetup; do
+  if [ -e "$p" ]; then NOW=$p; break; fi
+done
+check "--help names the original it would run (${NOW:-none})" \
+  grep -qxF "Original losetup now: ${NOW:-none found}" "$SCRATCH/help"
+
+"$LC" --version >"$SCRATCH/ver" 2>&1
+check "--version exits 0" test $? -eq 0
+check "--version first line is GNU style" \
+  sh -c 'head -n 1 "$1" | grep -qxF "losetup-container (losetup-container) $2"' \
+  sh "$SCRATCH/ver" "$VERSION"
+check "--version states the license" grep -q "GPLv3+" "$SCRATCH/ver"
+check "--version names the original it would run (${NOW:-none})" \
+  grep -qxF "Original losetup: ${NOW:-none found}" "$SCRATCH/ver"
+# With none at any default place (hidden in a private mount namespace).
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+  unshare -m sh -c 'mount -t tmpfs none /usr/sbin
+    [ -L /sbin ] || mount -t tmpfs none /sbin
+    "$1" --version >"$2"' sh "$LC" "$SCRATCH/ver2"
+  check "--version says when no original is found" \
+    grep -qxF "Original losetup: none found" "$SCRATCH/ver2"
+else
+  unsupported "--version says when no original is found (needs root and unshare -m)"
+fi
+
+# With LOSETUP_CONTAINER_ORIGINAL_LOSETUP set, as the images' shim sets it,
+# the call stands for losetup even under this name: --help and --version
+# are the original's, which is run by the name "losetup".
+for opt in --help --version; do
+  LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$FAKE "$LC" $opt >"$SCRATCH/shim" 2>&1
+  check "$opt with the variable set goes to the original" \
+    grep -qxF "argv[1]=$opt" "$SCRATCH/shim"
+  check "$opt with the variable set: the original is run as losetup" \
+    grep -qxF "argv[0]=losetup" "$SCRATCH/shim"
+  LOSETUP_CONTAINER_ORIGINAL_LOSETUP='' "$LC" $opt >"$SCRATCH/empty" 2>&1
+  check "$opt with the variable empty is the wrapper's own" \
+    grep -q "^losetup-container\|^Usage: losetup-container" "$SCRATCH/empty"
+done
+LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$FAKE env -u LOSETUP_CONTAINER_ORIGINAL_LOSETUP \
+  "$LC" --version >"$SCRATCH/unset" 2>&1
+check "env -u LOSETUP_CONTAINER_ORIGINAL_LOSETUP reaches the wrapper's --version" \
+  sh -c 'head -n 1 "$1" | grep -qxF "losetup-container (losetup-container) $2"' \
+  sh "$SCRATCH/unset" "$VERSION"
+
+for opt in --help --version; do
+  "$LC" $opt >/dev/full 2>"$SCRATCH/full.err"
+  st=$?
+  check "$opt to a full disk exits 1 (got $st)" test $st -eq 1
+  check "$opt to a full disk reports a write error" \
+    grep -qxF "losetup-container: write error: No space left on device" \
+    "$SCRATCH/full.err"
+done
+
+# Only the exact own-name calls are ours: anything more is losetup's.
+LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$FAKE "$LC" --help -a >"$SCRATCH/more"
+check "--help with another argument goes to the original" \
+  grep -qxF "argv[1]=--help" "$SCRATCH/more"
+mkdir "$SCRATCH/bin"
+ln -s "$LC" "$SCRATCH/bin/losetup"
+LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$FAKE "$SCRATCH/bin/losetup" --version \
+  >"$SCRATCH/other"
+check "--version under the name losetup goes to the original" \
+  grep -qxF "argv[1]=--version" "$SCRATCH/other"
+check "under the name losetup, argv[0] is kept" \
+  grep -qxF "argv[0]=$SCRATCH/bin/losetup" "$SCRATCH/other"
+# Without the variable, under its own name: argv[0] kept, so the original
+# answers as a program of that name would.
+if [ -n "$NOW" ]; then
+  mkdir "$SCRATCH/own"
+  ln -s "$NOW" "$SCRATCH/own/losetup-container"
+  same_output "--help with another argument, no variable: the original's answer" \
+    "$LC" --help -a -- "$SCRATCH/own/losetup-container" --help -a
+else
+  unsupported "--help with another argument, no variable (no original here)"
+fi
+exit 0

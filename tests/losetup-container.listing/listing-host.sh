@@ -1,0 +1,94 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# listing-host.sh -- devices set up on the host: the listing is util-linux
+# losetup's to the byte (widths, escaping, " (deleted)", order), and each
+# of our devices shows the path it was given.  Against this machine's
+# losetup, or in a root given by LC_UL_ROOT (tests/helpers/ul-target.sh).
+
+. "$TESTS_SRCDIR/lib/lib.sh"
+need_root "host listing"
+lc_init
+
+F=$SCRATCH/files
+mkdir "$F"
+tab=$(printf '\t')
+set -- "plain.img" "with space.img" "with${tab}tab.img" "deleted.img" \
+       v1.img v2.img v3.img v4.img v5.img v6.img v7.img v8.img
+for name; do
+  truncate -s 1M "$F/$name"
+  dev=$(attach "$F/$name") || { fail "attach $name"; exit 0; }
+  printf '%s\t%s\n' "$dev" "$name" >>"$SCRATCH/devices"
+done
+rm "$F/deleted.img"
+
+# An unbound device that exists: attached, then detached again.
+truncate -s 1M "$F/gone.img"
+gone=$("$UL" --show -f "$F/gone.img") && "$UL" -d "$gone"
+
+LIST="-l -O NAME,BACK-FILE"
+for loc in C C.UTF-8; do
+  # shellcheck disable=SC2086
+  LC_ALL=$loc same_output "LC_ALL=$loc: same bytes as losetup" \
+    $RUN "$LC" $LIST -- $RUN "$REF" $LIST
+done
+same_output "other spelling: -lO name,back-file" \
+  $RUN "$LC" -lO name,back-file -- $RUN "$REF" -lO name,back-file
+same_output "other spelling: --output=NAME,BACK-FILE --list" \
+  $RUN "$LC" --output=NAME,BACK-FILE --list -- \
+  $RUN "$REF" --output=NAME,BACK-FILE --list
+
+# shellcheck disable=SC2086
+$RUN "$LC" $LIST >"$SCRATCH/ours" 2>"$SCRATCH/ours.err"
+check "exit status 0" test $? -eq 0
+check "nothing on stderr, unbound devices and all" test ! -s "$SCRATCH/ours.err"
+check "a two-digit device is listed (column width)" \
+  grep -q '^/dev/loop[0-9][0-9]' "$SCRATCH/ours"
+check "no trailing spaces" sh -c '! grep -q " \$" "$1"' sh "$SCRATCH/ours"
+check "header first" sh -c 'head -n 1 "$1" | grep -q "^NAME  *BACK-FILE\$"' \
+  sh "$SCRATCH/ours"
+
+# Each device we attached, with the path we gave it, escaped as losetup
+# escapes it.
+while IFS='	' read -r dev name; do
+  want="$F/$name"
+  case $name in
+    *"$tab"*) want=$(printf '%s' "$want" | sed 's/\t/\\x09/') ;;
+    deleted.img) want="$want (deleted)" ;;
+  esac
+  expect_back_file "$name on $dev" "$SCRATCH/ours" "$dev" "$want"
+done <"$SCRATCH/devices"
+
+# Without permission to open /dev/loopN (an ordinary user): still
+# losetup's bytes, from sysfs alone.
+if command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+  mkdir "$SCRATCH/pub"
+  cp "$LC" "$SCRATCH/pub/losetup-container"
+  chmod 755 "$SCRATCH" "$SCRATCH/pub" "$SCRATCH/pub/losetup-container"
+  AS_NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+  # shellcheck disable=SC2086
+  same_output "as an ordinary user: same bytes as losetup" \
+    $RUN $AS_NOBODY "$SCRATCH/pub/losetup-container" $LIST -- \
+    $RUN $AS_NOBODY "$REF" $LIST
+  chmod 700 "$SCRATCH"
+else
+  unsupported "as an ordinary user (setpriv or user nobody missing)"
+fi
+
+# Write errors, as losetup reports them (both called "losetup").
+as_losetup
+# shellcheck disable=SC2086
+$RUN $OURS $LIST >/dev/full 2>"$SCRATCH/a.err"; sa=$?
+# shellcheck disable=SC2086
+$RUN $THEIRS $LIST >/dev/full 2>"$SCRATCH/b.err"; sb=$?
+check "full disk: status $sa like losetup's $sb" test "$sa" = "$sb" -a "$sa" = 1
+check "full disk: same message as losetup" cmp -s "$SCRATCH/a.err" "$SCRATCH/b.err"
+check "full disk: message names the write error" \
+  grep -qxF "losetup: write error: No space left on device" "$SCRATCH/a.err"
+
+# A closed pipe, with SIGPIPE ignored (as some callers run us): silent.
+for prog in "$LC" "$REF"; do
+  $RUN sh -c 'trap "" PIPE; exec "$@"' sh "$prog" $LIST 2>>"$SCRATCH/pipe.err.$$" \
+    | true
+done
+check "closed pipe: nothing on stderr" test ! -s "$SCRATCH/pipe.err.$$"
+exit 0

@@ -1,0 +1,451 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# pkg-deb.sh -- the Debian package, end to end.
+#
+# Builds the package with "dpkg-buildpackage -us -uc -b" from a clean copy
+# of the source (what git tracks, plus untracked files it does not ignore)
+# inside a Debian 12 root that holds nothing but minbase and the
+# Build-Depends, so that a missing Build-Depends fails here.  Then lintian
+# on the result, then, in throwaway Debian 12 (mount ships /sbin/losetup)
+# and Debian 13 (mount ships /usr/sbin/losetup) roots made by debootstrap:
+# an installation that fails after preinst (undone by postrm abort-install),
+# install, reinstall, reinstall "mount", upgrade "mount" to a build that
+# ships /usr/sbin/losetup, remove, purge, install again, purge, each stage
+# followed by the checks in expect_installed or expect_removed.
+#
+# Every expectation comes from dpkg and util-linux themselves: which name
+# "mount" registers, what "dpkg-divert --truename" answers, "dpkg --verify",
+# util-linux losetup's --version output recorded before the package came,
+# and the file tree recorded before it came.
+#
+# The debootstrap roots are cached between runs by tests/helpers/roots.sh
+# (they need the archive only when made); the test never changes the
+# cached copies, it works on copies of them in $SCRATCH.  Mounts (a /proc for each chroot) live in private
+# mount namespaces that end with the command, so nothing is left mounted.
+#
+# Environment:
+#   LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS  set: report UNSUPPORTED and stop
+#     (debian/rules sets it, so that a package build never runs this)
+#   LOSETUP_CONTAINER_TEST_CACHE   the cache (/var/cache/losetup-container-tests)
+#   LOSETUP_CONTAINER_TEST_MIRROR  the archive (http://deb.debian.org/debian)
+#   LOSETUP_CONTAINER_TEST_SUITES  the roots to test in ("bookworm trixie")
+#   LOSETUP_CONTAINER_TEST_MAX_AGE days before a cached root is made again (30)
+
+. "$TESTS_SRCDIR/lib/lib.sh"
+. "$TESTS_SRCDIR/lib/roots.sh"
+
+WHAT="Debian package"
+if [ -n "${LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS:-}" ]; then
+  unsupported "$WHAT (LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS is set)"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  unsupported "$WHAT (needs root for debootstrap and chroot)"
+  exit 0
+fi
+missing=$(roots_missing lintian git dpkg-deb dpkg-divert md5sum)
+if [ -n "$missing" ]; then
+  unsupported "$WHAT (missing:$missing)"
+  exit 0
+fi
+if ! unshare -m true 2>/dev/null; then
+  unsupported "$WHAT (unshare -m is not permitted here)"
+  exit 0
+fi
+: "${TOP_SRCDIR:?run through make check}"
+git_src() { git -C "$TOP_SRCDIR" -c safe.directory="$TOP_SRCDIR" "$@"; }
+# The source must be the top of its own checkout: an unpacked tarball
+# inside another checkout (as in "make distcheck") is not one, and its
+# files are not what that checkout's git tracks.
+top=$(git_src rev-parse --show-toplevel 2>/dev/null) || top=
+if [ -z "$top" ] \
+   || [ "$(cd "$top" && pwd -P)" != "$(cd "$TOP_SRCDIR" && pwd -P)" ]; then
+  unsupported "$WHAT ($TOP_SRCDIR is not the top of a git checkout: the package is built from one)"
+  exit 0
+fi
+
+SUITES=${LOSETUP_CONTAINER_TEST_SUITES:-bookworm trixie}
+# The binary is built on the oldest suite, so that it runs on all of them.
+BUILD_SUITE=bookworm
+PKG=losetup-container
+
+lc_init
+pkg_cleanup() {
+  roots_cleanup
+  lc_cleanup
+}
+trap pkg_cleanup EXIT
+
+# Each chroot gets a /proc of its own, in a mount namespace of its own.
+mkdir "$SCRATCH/proc-probe"
+if ! unshare -m --propagation private -- \
+     mount -t proc lc-proc "$SCRATCH/proc-probe" 2>/dev/null; then
+  unsupported "$WHAT (cannot mount /proc in a new mount namespace here)"
+  exit 0
+fi
+
+LOG=$SCRATCH/log
+ROOTS_LOG=$LOG
+mkdir "$LOG" "$SCRATCH/roots" "$SCRATCH/deb"
+T0=$(date +%s)
+# elapsed WHAT: a timing line for the log.
+elapsed() { echo "time: $1 at $(( $(date +%s) - T0 ))s"; }
+
+# in_root ROOT COMMAND [ARG]...: runs COMMAND chrooted into ROOT, with a
+# /proc of its own and a clean environment.
+in_root() {
+  _root=$1; shift
+  unshare -m --propagation private -- sh -c '
+    root=$1; shift
+    mount -t proc lc-proc "$root/proc" || exit 125
+    exec chroot "$root" /usr/bin/env -i \
+      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive \
+      ${http_proxy:+http_proxy=$http_proxy} "$@"
+  ' sh "$_root" "$@"
+}
+
+# ------------------------------------------------------------- the cache
+# Held for the whole run: the package test copies roots and may make the
+# build root at any time.
+roots_lock || exit 0
+
+# build_root: sets GOT to the cached root to build in: the build suite's
+# root plus build-essential and the Build-Depends of debian/control, made
+# again whenever the source stanza of debian/control changes.  Returns as
+# cached_root does.
+build_root() {
+  cached_root "$BUILD_SUITE" || return $?
+  _base=$GOT
+  _key=$(sed '/^$/q' "$TOP_SRCDIR/debian/control" | md5sum | cut -c1-12)
+  _dir=$CACHE/build-$BUILD_SUITE-$ARCH-$_key
+  GOT=$_dir
+  if fresh "$_dir.stamp" && [ -d "$_dir/usr" ]; then
+    return 0
+  fi
+  rm -rf "$_dir.new"
+  NEW_ROOTS="$NEW_ROOTS $_dir.new"
+  echo "making the $BUILD_SUITE build root (apt-get build-dep)"
+  cp -a "$_base" "$_dir.new" || return 1
+  cp -L /etc/resolv.conf "$_dir.new/etc/resolv.conf" 2>/dev/null
+  mkdir -p "$_dir.new/tmp/lc-deps"
+  cp -a "$TOP_SRCDIR/debian" "$_dir.new/tmp/lc-deps/"
+  if ! in_root "$_dir.new" sh -ec '
+         apt-get update
+         apt-get install -y --no-install-recommends build-essential
+         apt-get build-dep -y -o APT::Install-Recommends=false /tmp/lc-deps
+         apt-get clean
+         rm -rf /tmp/lc-deps' >"$LOG/build-deps" 2>&1; then
+    show "$LOG/build-deps"
+    return 1
+  fi
+  # Build roots of other versions of debian/control go.
+  for _old in "$CACHE/build-$BUILD_SUITE-$ARCH"-*; do
+    case $_old in "$_dir"|"$_dir".*) continue ;; esac
+    rm -rf "$_old"
+  done
+  rm -f "$_dir.stamp"
+  rm -rf "$_dir"
+  mv "$_dir.new" "$_dir" && date >"$_dir.stamp"
+}
+
+# -------------------------------------------------------------- building
+build_root
+case $? in
+  0) BROOT=$GOT ;;
+  2) unsupported "$WHAT: $GOT"; exit 0 ;;
+  *) fail "$WHAT: make the $BUILD_SUITE build root (debootstrap, Build-Depends)"
+     exit 0 ;;
+esac
+elapsed "build root ready"
+
+# A clean copy of the source: tracked files and untracked ones git does
+# not ignore, as a fresh clone with work in progress would have them.
+B=$SCRATCH/roots/build
+cp -a "$BROOT" "$B"
+SRC=$B/build/$PKG
+mkdir -p "$SRC"
+git_src ls-files -z --cached --others --exclude-standard >"$SCRATCH/files" &&
+  (cd "$TOP_SRCDIR" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh \
+     <"$SCRATCH/files" | tar --null -T - -cf -) | tar -C "$SRC" -xf -
+check "$WHAT: the source copied from git" test -f "$SRC/debian/control"
+
+# The suite proper is not run inside the package build (nocheck): make
+# check runs it already.  The root has the <!nocheck> Build-Depends all
+# the same.
+if in_root "$B" sh -c "cd /build/$PKG && DEB_BUILD_OPTIONS='nocheck parallel=$(nproc)' dpkg-buildpackage -us -uc -b" \
+     >"$LOG/build" 2>&1; then
+  pass "$WHAT: dpkg-buildpackage -us -uc -b in a $BUILD_SUITE root with only the Build-Depends"
+else
+  fail "$WHAT: dpkg-buildpackage -us -uc -b in a $BUILD_SUITE root with only the Build-Depends"
+  show "$LOG/build" 40
+  exit 0
+fi
+elapsed "package built"
+cp "$B"/build/*.deb "$B"/build/*.changes "$B"/build/*.buildinfo "$SCRATCH/deb/"
+rm -rf "$B"
+DEB=$(ls "$SCRATCH"/deb/${PKG}_*_"$ARCH".deb 2>/dev/null | head -n 1)
+if [ -z "$DEB" ]; then
+  fail "$WHAT: the build made ${PKG}_*_$ARCH.deb"
+  exit 0
+fi
+echo "built: $(basename "$DEB")"
+
+# What the package holds, as dpkg-deb reads it.
+dpkg-deb --contents "$DEB" >"$LOG/contents"
+show "$LOG/contents" 100
+for f in ./usr/sbin/losetup-container ./usr/share/man/man8/losetup-container.8.gz; do
+  check "$WHAT: ships ${f#.}" grep -q " $f\$" "$LOG/contents"
+done
+check "$WHAT: ships /usr/sbin/losetup as a link to losetup-container" \
+  grep -q ' ./usr/sbin/losetup -> losetup-container$' "$LOG/contents"
+check "$WHAT: ships nothing under /sbin or /bin (merged /usr)" \
+  sh -c "! grep -Eq ' \./s?bin/' '$LOG/contents'"
+
+CHANGES=$(ls "$SCRATCH"/deb/*.changes | head -n 1)
+if lintian --fail-on error "$CHANGES" >"$LOG/lintian" 2>&1; then
+  pass "$WHAT: lintian reports no error"
+else
+  fail "$WHAT: lintian reports no error"
+fi
+echo "lintian:"; show "$LOG/lintian" 50
+elapsed "lintian done"
+
+# ----------------------------------------------------- in throwaway roots
+# The checks below run in the root $R of suite $S.
+R=
+S=
+
+t() { in_root "$R" "$@"; }
+
+# ul_name: prints the name under which "mount" registers losetup.
+ul_name() {
+  t dpkg-query -L mount | grep -x -e /sbin/losetup -e /usr/sbin/losetup
+}
+
+# same_as_before FILE DESCRIPTION COMMAND...: COMMAND's stdout, stderr and
+# status in the root against FILE, recorded from util-linux beforehand.
+same_as_before() {
+  _ref=$1 _desc=$2; shift 2
+  { t "$@" 2>&1; echo "status $?"; } >"$SCRATCH/now"
+  if cmp -s "$_ref" "$SCRATCH/now"; then
+    pass "$_desc"
+  else
+    fail "$_desc"
+    diff "$_ref" "$SCRATCH/now" | sed 's/^/  | /'
+  fi
+}
+
+# snapshot: prints the file tree of /usr and /etc (name, type, link, mode).
+snapshot() {
+  t sh -c 'find /usr /etc -xdev -printf "%p %y %l %m\n" | sort'
+}
+
+# verify PACKAGE STAGE: "dpkg --verify PACKAGE" finds nothing amiss.
+verify() {
+  _out=$(t dpkg --verify "$1" 2>&1)
+  _st=$?
+  if [ $_st -eq 0 ] && [ -z "$_out" ]; then
+    pass "$S, $2: dpkg --verify $1 finds every file intact"
+  else
+    fail "$S, $2: dpkg --verify $1 finds every file intact"
+    printf '%s\n' "$_out" | sed 's/^/  | /'
+  fi
+}
+
+# step DESCRIPTION COMMAND...: runs an apt or dpkg command in the root;
+# a check that it succeeds.
+step() {
+  _desc=$1; shift
+  echo "$S: $*"
+  if t "$@" >"$LOG/$S.step" 2>&1; then
+    pass "$S, $_desc succeeds"
+  else
+    fail "$S, $_desc succeeds"
+    show "$LOG/$S.step"
+  fi
+}
+
+# expect_installed STAGE: the wrapper stands in front of util-linux losetup.
+expect_installed() {
+  _stage=$1
+  check "$S, $_stage: $PKG is installed" \
+    test "$(t dpkg-query -W -f '${db:Status-Abbrev}' "$PKG" 2>/dev/null)" = "ii "
+  for n in /usr/sbin/losetup /sbin/losetup; do
+    check "$S, $_stage: $n resolves to /usr/sbin/losetup-container" \
+      test "$(t readlink -f "$n")" = /usr/sbin/losetup-container
+  done
+  # util-linux exits 0 here whatever the variable says; the wrapper
+  # pointed at a missing original exits 127.
+  _st=$(t sh -c 'LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent losetup --version >/dev/null 2>&1; echo $?')
+  check "$S, $_stage: losetup found on PATH is the wrapper" test "$_st" = 127
+
+  t dpkg-divert --list | grep losetup | sort >"$SCRATCH/div"
+  cat >"$SCRATCH/div.want" <<EOF
+diversion of /sbin/losetup to /usr/sbin/losetup.usr-is-merged by $PKG
+diversion of /usr/sbin/losetup to /usr/sbin/losetup.distrib by $PKG
+EOF
+  if cmp -s "$SCRATCH/div.want" "$SCRATCH/div"; then
+    pass "$S, $_stage: both names diverted, each to its own target"
+  else
+    fail "$S, $_stage: both names diverted, each to its own target"
+    sed 's/^/  | /' "$SCRATCH/div"
+  fi
+
+  _name=$(ul_name)
+  _true=$(t dpkg-divert --truename "$_name")
+  check "$S, $_stage: mount's $_name is a file at its diversion target $_true" \
+    t sh -c "test -f '$_true' && ! test -L '$_true'"
+  verify mount "$_stage"
+  verify "$PKG" "$_stage"
+  same_as_before "$SCRATCH/version.ul" \
+    "$S, $_stage: losetup --version passes through to util-linux" losetup --version
+  same_as_before "$SCRATCH/version.ul" \
+    "$S, $_stage: /sbin/losetup --version passes through to util-linux" /sbin/losetup --version
+  t losetup-container --version >"$SCRATCH/lcv" 2>&1
+  check "$S, $_stage: losetup-container --version names $_true as the original" \
+    grep -qx "Original losetup: $_true" "$SCRATCH/lcv"
+}
+
+# expect_removed STAGE: util-linux losetup is back, nothing of ours is left.
+expect_removed() {
+  _stage=$1
+  _status=$(t dpkg-query -W -f '${db:Status-Status}' "$PKG" 2>/dev/null)
+  case $_status in
+    ''|not-installed|config-files) pass "$S, $_stage: $PKG is not installed" ;;
+    *) fail "$S, $_stage: $PKG is not installed (status: $_status)" ;;
+  esac
+  check "$S, $_stage: no diversion of losetup is left" \
+    test -z "$(t dpkg-divert --list '*losetup*')"
+  for n in /usr/sbin/losetup /sbin/losetup; do
+    check "$S, $_stage: $n is a file again, not a link" \
+      t sh -c "test -f $n && ! test -L $n"
+  done
+  verify mount "$_stage"
+  same_as_before "$SCRATCH/version.ul" \
+    "$S, $_stage: losetup --version is util-linux's" losetup --version
+  snapshot >"$SCRATCH/tree.now"
+  if cmp -s "$SCRATCH/tree.before" "$SCRATCH/tree.now"; then
+    pass "$S, $_stage: /usr and /etc are as before the installation"
+  else
+    fail "$S, $_stage: /usr and /etc are as before the installation"
+    diff "$SCRATCH/tree.before" "$SCRATCH/tree.now" | sed 's/^/  | /'
+  fi
+}
+
+# rebuild_mount: makes /tmp/lc/mount-next.deb in the root: the root's own
+# "mount" with a higher version and losetup shipped as /usr/sbin/losetup,
+# as Debian 13 ships it.  On Debian 12 this is the upgrade that DEP17
+# warns about: the name registered for losetup changes.
+rebuild_mount() {
+  _orig=$(ls "$R"/var/cache/apt/archives/mount_*.deb 2>/dev/null | head -n 1)
+  [ -n "$_orig" ] || return 1
+  _x=$SCRATCH/mount-next
+  rm -rf "$_x"
+  dpkg-deb -R "$_orig" "$_x" || return 1
+  if [ -e "$_x/sbin/losetup" ]; then
+    mkdir -p "$_x/usr/sbin"
+    mv "$_x/sbin/losetup" "$_x/usr/sbin/losetup"
+    sed -i 's| sbin/losetup$| usr/sbin/losetup|' "$_x/DEBIAN/md5sums"
+  fi
+  sed -i 's/^Version: .*/&+lc1/' "$_x/DEBIAN/control"
+  dpkg-deb -b "$_x" "$R/tmp/lc/mount-next.deb" >/dev/null
+}
+
+# clashing_deb: makes /tmp/lc/clash.deb in the root: the package with one
+# more file, which belongs to "mount".  dpkg refuses to overwrite it after
+# preinst has run, and then calls "postrm abort-install".
+clashing_deb() {
+  _x=$SCRATCH/clash
+  rm -rf "$_x"
+  dpkg-deb -R "$DEB" "$_x" || return 1
+  mkdir -p "$_x/usr/share/doc/mount"
+  cp "$R/usr/share/doc/mount/copyright" "$_x/usr/share/doc/mount/" || return 1
+  dpkg-deb -b "$_x" "$R/tmp/lc/clash.deb" >/dev/null
+}
+
+# scenario SUITE: everything above, in a copy of SUITE's cached root.
+scenario() {
+  S=$1
+  cached_root "$S"
+  case $? in
+    0) _base=$GOT ;;
+    2) unsupported "$S: $GOT"; return ;;
+    *) fail "$S: debootstrap --variant=minbase $S"; return ;;
+  esac
+  elapsed "$S root ready"
+  R=$SCRATCH/roots/$S
+  cp -a "$_base" "$R"
+  mkdir -p "$R/tmp/lc"
+  cp "$DEB" "$R/tmp/lc/"
+  chmod -R a+rX "$R/tmp/lc"
+  _deb=/tmp/lc/$(basename "$DEB")
+
+  # The facts before the package comes.
+  _name=$(ul_name)
+  check "$S: mount registers losetup under one name ($_name)" \
+    test -n "$_name" -a "$(printf '%s\n' "$_name" | wc -l)" -eq 1
+  { t losetup --version 2>&1; echo "status $?"; } >"$SCRATCH/version.ul"
+  check "$S: losetup --version is util-linux's before the installation" \
+    grep -q util-linux "$SCRATCH/version.ul"
+  snapshot >"$SCRATCH/tree.before"
+
+  if clashing_deb; then
+    t dpkg -i /tmp/lc/clash.deb >"$LOG/$S.clash" 2>&1
+    _st=$?
+    if [ $_st -ne 0 ] && grep -q "trying to overwrite '/usr/share/doc/mount/copyright'" \
+         "$LOG/$S.clash"; then
+      pass "$S, failed install: dpkg -i stops at a file of mount's"
+    else
+      fail "$S, failed install: dpkg -i stops at a file of mount's (status $_st)"
+      show "$LOG/$S.clash"
+    fi
+    expect_removed "failed install undone"
+  else
+    fail "$S: make a copy of the package that clashes with mount"
+  fi
+
+  step "install: apt-get install ./$PKG.deb" apt-get install -y "$_deb"
+  expect_installed "installed"
+
+  step "reinstall: apt-get install --reinstall ./$PKG.deb" \
+    apt-get install -y --reinstall "$_deb"
+  expect_installed "reinstalled"
+
+  step "mount reinstalled: apt-get install --reinstall mount" \
+    apt-get install -y --reinstall mount
+  expect_installed "mount reinstalled"
+
+  if rebuild_mount; then
+    step "mount upgraded: dpkg -i mount (a higher version)" \
+      dpkg -i /tmp/lc/mount-next.deb
+    check "$S, mount upgraded: mount registers /usr/sbin/losetup now" \
+      test "$(ul_name)" = /usr/sbin/losetup
+    expect_installed "mount upgraded"
+  else
+    fail "$S: rebuild mount with a higher version"
+  fi
+
+  step "remove: apt-get remove $PKG" apt-get remove -y "$PKG"
+  expect_removed "removed"
+
+  step "purge: apt-get purge $PKG" apt-get purge -y "$PKG"
+  expect_removed "purged"
+  check "$S, purged: dpkg keeps no file of $PKG" \
+    test -z "$(ls "$R"/var/lib/dpkg/info/"$PKG".* 2>/dev/null)"
+
+  step "install after purge: apt-get install ./$PKG.deb" \
+    apt-get install -y "$_deb"
+  expect_installed "installed after purge"
+
+  step "purge from installed: apt-get purge $PKG" apt-get purge -y "$PKG"
+  expect_removed "purged from installed"
+
+  rm -rf "$R"
+  elapsed "$S done"
+}
+
+for suite in $SUITES; do
+  scenario "$suite"
+done
+exit 0
