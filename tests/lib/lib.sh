@@ -26,7 +26,7 @@ check() {
 . "$TESTS_SRCDIR/lib/ul-losetup.sh"
 
 UL=$(find_ul_losetup) || UL=
-. "$TESTS_SRCDIR/helpers/ul-target.sh"
+. "$TESTS_SRCDIR/lib/ul-target.sh"
 
 # need_root WHAT: reports WHAT as UNSUPPORTED and ends the script unless
 # this is root with loop devices and util-linux losetup.

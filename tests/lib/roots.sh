@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/helpers/roots.sh -- throwaway Debian roots made by debootstrap and
-# cached between runs; sourced by tests/scripts/pkg-deb.sh and
-# tests/scripts/ul-roots.sh after tests/helpers/lib.sh.
+# tests/lib/roots.sh -- throwaway Debian roots made by debootstrap and
+# cached between runs; sourced by tests/losetup-container.packaging/pkg-deb.sh and
+# tests/losetup-container.versions/ul-roots.sh after tests/lib/lib.sh.
 #
 # A root is "debootstrap --variant=minbase --include=mount SUITE", kept in
 # $CACHE/SUITE-ARCH with a stamp file beside it and made again when the

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/helpers/ul-target.sh -- sourced by tests/helpers/lib.sh: which
+# tests/lib/ul-target.sh -- sourced by tests/lib/lib.sh: which
 # util-linux the byte-identity tests compare with, and where they run.
 #
 # By default the comparisons run on this machine against its own losetup.
 # With LC_UL_ROOT set to a root directory (a cached debootstrap root, see
-# tests/helpers/roots.sh and tests/scripts/ul-roots.sh), they run chrooted
+# tests/lib/roots.sh and tests/losetup-container.versions/ul-roots.sh), they run chrooted
 # into that root, against its losetup, libsmartcols and libmount, with the
 # program under test bound in: the same binary, another util-linux.
 #

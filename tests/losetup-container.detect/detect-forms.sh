@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # detect-forms.sh -- the detection table of tests/unit/test-detect.c, proved
 # against a real losetup: this machine's, or a root's (LC_UL_ROOT, see
-# tests/helpers/ul-target.sh).
+# tests/lib/ul-target.sh).
 #
 # One device is attached inside a container and shows a cut path in
 # losetup's listing; with LOSETUP_CONTAINER_BIND_MOUNTS our listing shows
@@ -14,7 +14,7 @@
 #  - any other form: our bytes, stderr and status are losetup's (handed
 #    over; had we answered, the corrected path would show).
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 need_unshare "detection forms"
 lc_init
 

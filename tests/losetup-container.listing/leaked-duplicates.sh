@@ -13,7 +13,7 @@
 # that shows it only this script's devices (others may exist on the
 # machine) and refuses to detach any other.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 need_unshare "the recipe for leaked duplicates"
 for tool in perl mkfs.ext2; do
   if ! command -v "$tool" >/dev/null 2>&1; then

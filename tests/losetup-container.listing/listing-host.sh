@@ -3,7 +3,7 @@
 # listing-host.sh -- devices set up on the host: the listing is util-linux
 # losetup's to the byte (widths, escaping, " (deleted)", order), and each
 # of our devices shows the path it was given.  Against this machine's
-# losetup, or in a root given by LC_UL_ROOT (tests/helpers/ul-target.sh).
+# losetup, or in a root given by LC_UL_ROOT (tests/lib/ul-target.sh).
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 need_root "host listing"

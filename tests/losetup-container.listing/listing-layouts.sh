@@ -15,7 +15,7 @@
 # expected path is one this script created; every path left as it is, is
 # util-linux losetup's.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 need_unshare "layouts"
 lc_init
 

@@ -4,9 +4,9 @@
 # nodes that are other devices: the listing is losetup's to the byte.
 # util-linux 2.40 and later list a bound device whose node is missing as
 # "/dev/loopN (lost)"; older ones leave it out.  Against this machine's
-# losetup, or in a root given by LC_UL_ROOT (tests/helpers/ul-target.sh).
+# losetup, or in a root given by LC_UL_ROOT (tests/lib/ul-target.sh).
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 need_unshare "lost nodes"
 lc_init
 

@@ -5,7 +5,7 @@
 # must still be util-linux losetup's to the byte.  A path that needs
 # escaping, or a terminal, sends the table back to libsmartcols: the same
 # comparison covers that switch.  Against this machine's losetup, or in a
-# root given by LC_UL_ROOT (tests/helpers/ul-target.sh).
+# root given by LC_UL_ROOT (tests/lib/ul-target.sh).
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 need_root "plain listing"

@@ -11,7 +11,7 @@
 # losetup called as "losetup" in the same container; satellite 3 has a
 # shim whose original is missing.
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
 need_unshare "the satellite images' shim"
 lc_init
 

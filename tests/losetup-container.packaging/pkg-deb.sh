@@ -18,7 +18,7 @@
 # util-linux losetup's --version output recorded before the package came,
 # and the file tree recorded before it came.
 #
-# The debootstrap roots are cached between runs by tests/helpers/roots.sh
+# The debootstrap roots are cached between runs by tests/lib/roots.sh
 # (they need the archive only when made); the test never changes the
 # cached copies, it works on copies of them in $SCRATCH.  Mounts (a /proc for each chroot) live in private
 # mount namespaces that end with the command, so nothing is left mounted.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # passthrough.sh -- every call that is not intercepted reaches the original
 # losetup by execv(): same bytes, same status, same process, same argv.
-# With LC_UL_ROOT set (tests/helpers/ul-target.sh) only the comparison
+# With LC_UL_ROOT set (tests/lib/ul-target.sh) only the comparison
 # with util-linux runs, in that root against its losetup.
 
 . "$TESTS_SRCDIR/lib/lib.sh"

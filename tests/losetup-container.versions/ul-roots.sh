@@ -4,9 +4,9 @@
 #
 # For each suite (Debian 12 bookworm: util-linux 2.38; Debian 13 trixie:
 # 2.41; Debian unstable sid: the newest), a cached debootstrap root
-# (tests/helpers/roots.sh), and in it, with that root's losetup,
+# (tests/lib/roots.sh), and in it, with that root's losetup,
 # libsmartcols and libmount and this build's program bound in
-# (tests/helpers/ul-target.sh), the scripts that compare with losetup:
+# (tests/lib/ul-target.sh), the scripts that compare with losetup:
 # host listings, the plain printer and terminals, missing and foreign
 # /dev nodes, the pass-through matrix and the detection table.  Their
 # results come back prefixed with the suite's name.
@@ -19,8 +19,8 @@
 #     (the roots take minutes to make the first time)
 #   LOSETUP_CONTAINER_TEST_UL_SUITES  the suites ("bookworm trixie sid")
 
-. "$TESTS_SRCDIR/helpers/lib.sh"
-. "$TESTS_SRCDIR/helpers/roots.sh"
+. "$TESTS_SRCDIR/lib/lib.sh"
+. "$TESTS_SRCDIR/lib/roots.sh"
 
 WHAT="util-linux of other releases"
 if [ -n "${LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS:-}" ]; then
@@ -34,8 +34,12 @@ if [ -n "$missing" ]; then
   exit 0
 fi
 SUITES=${LOSETUP_CONTAINER_TEST_UL_SUITES:-bookworm trixie sid}
-SCRIPTS="listing-host.sh listing-plain.sh listing-lost.sh passthrough.sh
-         detect-forms.sh"
+# Each beside the .exp of its own area, named relative to tests/.
+SCRIPTS="losetup-container.listing/listing-host.sh
+         losetup-container.listing/listing-plain.sh
+         losetup-container.listing/listing-lost.sh
+         losetup-container.passthrough/passthrough.sh
+         losetup-container.detect/detect-forms.sh"
 
 lc_init
 trap 'roots_cleanup; lc_cleanup' EXIT
@@ -62,12 +66,12 @@ for suite in $READY; do
   fi
   echo "$suite: $(chroot "$root" "$ref" --version)"
   for script in $SCRIPTS; do
-    LC_UL_ROOT=$root sh "$TESTS_SRCDIR/scripts/$script" \
-      >"$SCRATCH/$suite.$script" 2>&1
+    name=$(basename "$script" .sh)
+    LC_UL_ROOT=$root sh "$TESTS_SRCDIR/$script" >"$SCRATCH/$suite.$name" 2>&1
     status=$?
     sed -E "s/^(PASS|FAIL|UNSUPPORTED|UNTESTED): /\\1: $suite: /" \
-      "$SCRATCH/$suite.$script"
-    check "$suite: $script ends normally (status $status)" test $status = 0
+      "$SCRATCH/$suite.$name"
+    check "$suite: $name.sh ends normally (status $status)" test $status = 0
   done
 done
 exit 0
