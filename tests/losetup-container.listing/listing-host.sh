@@ -47,6 +47,16 @@ check "no trailing spaces" sh -c '! grep -q " \$" "$1"' sh "$SCRATCH/ours"
 check "header first" sh -c 'head -n 1 "$1" | grep -q "^NAME  *BACK-FILE\$"' \
   sh "$SCRATCH/ours"
 
+# No device in use: nothing at all, not even the header.  Other devices
+# may be bound on this machine, so an empty tmpfs over /sys/block, in a
+# mount namespace of the command's own, stands for a kernel with none.
+hide_devices='mount -t tmpfs lc-empty /sys/block && exec "$@"'
+# shellcheck disable=SC2086
+same_output "no device in use: same bytes as losetup" \
+  $RUN unshare -m sh -c "$hide_devices" sh "$LC" $LIST -- \
+  $RUN unshare -m sh -c "$hide_devices" sh "$REF" $LIST
+check "no device in use: nothing printed" test ! -s "$SCRATCH/a.out"
+
 # Each device we attached, with the path we gave it, escaped as losetup
 # escapes it.
 while IFS='	' read -r dev name; do
