@@ -330,7 +330,10 @@ try_mount_tails (struct resolver *r, const struct resolve_input *in,
     rlen--;
   for (size_t k = slen == 0 ? 0 : 1; k <= slen; k++)
     {
+      /* K == RLEN < SLEN: the root is a head of the sysfs path, the
+         candidate try_mount_paths tried as the mount root.  */
       if ((k < slen && sys[k] != '/') || k > rlen
+          || (k == rlen && k < slen)
           || memcmp (root + rlen - k, sys, k) != 0)
         continue;
       if (k == slen)

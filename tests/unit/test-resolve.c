@@ -33,11 +33,16 @@ struct file
 static const struct file *files;
 static size_t n_files;
 static int stat_calls;
+/* How often fake_stat was asked for the path in WATCHED.  */
+static const char *watched;
+static int watched_calls;
 
 static int
 fake_stat (const char *path, dev_t *dev, uint64_t *ino)
 {
   stat_calls++;
+  if (watched != NULL && strcmp (path, watched) == 0)
+    watched_calls++;
   for (size_t i = 0; i < n_files; i++)
     if (strcmp (files[i].path, path) == 0)
       {
@@ -315,6 +320,15 @@ test_mount_tails (void)
           "/hostroot/pools/p1/vol4.img");
   expect ("the root must end with the head in whole components",
           run (NULL, "/pools/p1/vol5.img", "/h/pools/p1/vol5.img", 92), NULL);
+  /* The root is the head of the sysfs path: the mount root candidate is
+     also the tail at the root's end, and is tried once only.  */
+  watched = "/pool/vol6.img";
+  watched_calls = 0;
+  expect ("a mount root that is the head of the sysfs path, file gone",
+          run (NULL, "/srv/pools/p1/vol6.img", "/h/vol6.img", 93), NULL);
+  CHECK (watched_calls == 1, "the mount root candidate %s is stat()ed "
+         "once (%d calls)", watched, watched_calls);
+  watched = NULL;
 }
 
 #define SUBVOL ((dev_t) 0x2b)   /* 0:43, a btrfs subvolume */
