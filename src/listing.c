@@ -249,8 +249,6 @@ list_backing_files (void (*trace) (const char *line))
 
   /* Neither /sys/block nor /proc/partitions: losetup lists nothing.  */
   scan = loop_scan_open ();
-  if (scan != NULL)
-    loop_scan_list_lost (scan);
   while (scan != NULL && loop_scan_next (scan, &f))
     {
       struct resolve_input in = {

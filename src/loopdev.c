@@ -6,8 +6,8 @@
    /sys/block in readdir order that have a loop/backing_file and a /dev node
    that is a loop device, the text read for the device of that node.
 
-   From util-linux 2.40 on, losetup also lists a bound device whose node is
-   missing, as lost (loop_scan_list_lost).
+   A bound device whose node is missing is reported as lost (util-linux
+   lists it so from 2.40 on; the caller decides by version).
 
    When /sys/block is the kernel's own sysfs, its entries are what they
    say: the text is read from the entry and the ioctl on the node tells
@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "xalloc.h"
+#include "xvasprintf.h"
 
 #define LOOP_MAJOR 7
 
@@ -44,14 +45,17 @@ struct loop_scan
 {
   DIR *sysblock;                /* NULL: scanning /proc/partitions */
   FILE *partitions;
-  bool dev_subdir;              /* nodes are /dev/loop/N, not /dev/loopN */
+  /* Nodes are /dev/loop/N, not /dev/loopN.  losetup finds the number of
+     a missing /dev/loop/N node nowhere, so it calls no such device lost:
+     a missing node is lost only when this is false.  */
+  bool dev_subdir;
   bool genuine;                 /* /sys/block is the kernel's sysfs */
-  bool list_lost;               /* a missing node is listed, as lost */
   /* /sys/devices/virtual/block, where the kernel's /sys/block/loopN links
      point, or -1: reading there spares a link per device.  */
   int virtual_dir;
   bool virtual_seen;            /* a device was read there: the layout holds */
   int dev_dir;                  /* /dev (or /dev/loop) for the nodes, or -1 */
+  char *sys_dev_block;          /* "/sys/dev/block", owned */
   char *sysfs_path;             /* owned; handed out in loop_facts */
 };
 
@@ -117,6 +121,7 @@ static const struct loop_scan_dirs kernel_dirs = {
   .virtual_block = "/sys/devices/virtual/block",
   .dev = "/dev",
   .dev_loop = "/dev/loop",
+  .sys_dev_block = "/sys/dev/block",
   .partitions = "/proc/partitions",
   .sysfs = -1
 };
@@ -161,15 +166,8 @@ loop_scan_open_dirs (const struct loop_scan_dirs *dirs)
       errno = e;
       return NULL;
     }
+  scan->sys_dev_block = xstrdup (dirs->sys_dev_block);
   return scan;
-}
-
-void
-loop_scan_list_lost (struct loop_scan *scan)
-{
-  /* losetup finds the number of a missing /dev/loop/N node nowhere, so
-     it never calls such a device lost.  */
-  scan->list_lost = !scan->dev_subdir;
 }
 
 void
@@ -185,6 +183,7 @@ loop_scan_close (struct loop_scan *scan)
     close (scan->virtual_dir);
   if (scan->dev_dir >= 0)
     close (scan->dev_dir);
+  free (scan->sys_dev_block);
   free (scan->sysfs_path);
   free (scan);
 }
@@ -216,14 +215,34 @@ set_device (const struct loop_scan *scan, struct loop_facts *f,
   return true;
 }
 
-/* Returns true when the node F->device is a loop block device (losetup's
-   test before it lists a device), looking at it with stat only; fills
-   *ST.  */
-static bool
-node_is_loop (const struct loop_facts *f, struct stat *st)
+/* Returns the name of F->device's node within SCAN's dev_dir: what
+   follows the last '/'.  */
+static const char *
+node_name (const struct loop_facts *f)
 {
-  return (stat (f->device, st) == 0 && S_ISBLK (st->st_mode)
-          && major (st->st_rdev) == LOOP_MAJOR);
+  return strrchr (f->device, '/') + 1;
+}
+
+/* Returns true when the node F->device is a loop block device (losetup's
+   test before it lists a device), looking at it with stat only, relative
+   to SCAN's /dev (which spares a path walk); fills *ST.  *ERR is stat's
+   errno value, or 0 when the node was looked at.  */
+static bool
+node_is_loop (const struct loop_scan *scan, const struct loop_facts *f,
+              struct stat *st, int *err)
+{
+  int rc = (scan->dev_dir >= 0 ? fstatat (scan->dev_dir, node_name (f), st, 0)
+            : stat (f->device, st));
+
+  *err = rc == 0 ? 0 : errno;
+  return rc == 0 && S_ISBLK (st->st_mode) && major (st->st_rdev) == LOOP_MAJOR;
+}
+
+/* Returns true when ERR, from looking at a node, means it is missing.  */
+static bool
+node_missing (int err)
+{
+  return err == ENOENT || err == ENOTDIR;
 }
 
 /* Asks the kernel for F->device's loop_info64.  Returns false when the
@@ -239,17 +258,18 @@ read_info (const struct loop_scan *scan, struct loop_facts *f, bool checked)
   struct loop_info64 info;
   struct stat st;
   int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-  /* The node's name within dev_dir: what follows the last '/'.  */
-  int fd = (scan->dev_dir >= 0
-            ? openat (scan->dev_dir, strrchr (f->device, '/') + 1, flags)
+  int fd = (scan->dev_dir >= 0 ? openat (scan->dev_dir, node_name (f), flags)
             : open (f->device, flags));
-  int rc;
+  int rc, err;
 
   f->has_info = false;
-  if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
-    return f->lost = scan->list_lost;
+  if (fd < 0 && node_missing (errno))
+    {
+      f->lost = !scan->dev_subdir;
+      return f->lost;
+    }
   if (fd < 0)
-    return checked || node_is_loop (f, &st);
+    return checked || node_is_loop (scan, f, &st, &err);
   /* Zeroed first: tools that do not know this ioctl (valgrind 3.19) would
      take every byte of the answer for uninitialised.  */
   memset (&info, 0, sizeof info);
@@ -347,8 +367,9 @@ facts_from_other (struct loop_scan *scan, struct loop_facts *f,
                   const char *name, char **text)
 {
   char path[NAME_MAX + sizeof "/loop/backing_file"];
-  char attr[sizeof "/sys/dev/block/4294967295:4294967295/loop/backing_file"];
+  char *attr;
   struct stat st;
+  int err;
 
   *text = NULL;
   if (strncmp (name, "loop", 4) != 0)
@@ -357,18 +378,18 @@ facts_from_other (struct loop_scan *scan, struct loop_facts *f,
   if (fstatat (dirfd (scan->sysblock), path, &st, 0) != 0
       || !set_device (scan, f, name))
     return false;
-  if (!node_is_loop (f, &st))
+  if (!node_is_loop (scan, f, &st, &err))
     {
       /* Lost: the device number comes from sysfs, the node is not read.  */
-      if (!scan->list_lost || stat (f->device, &st) == 0
-          || (errno != ENOENT && errno != ENOTDIR)
+      if (scan->dev_subdir || !node_missing (err)
           || !lost_devno (scan, name, &st))
         return false;
       f->lost = true;
     }
-  snprintf (attr, sizeof attr, "/sys/dev/block/%u:%u/loop/backing_file",
-            major (st.st_rdev), minor (st.st_rdev));
+  attr = xasprintf ("%s/%u:%u/loop/backing_file", scan->sys_dev_block,
+                    major (st.st_rdev), minor (st.st_rdev));
   *text = loop_read_attribute (AT_FDCWD, attr);
+  free (attr);
   if ((*text == NULL && (unbound (errno) || f->lost))
       || (!f->lost && !read_info (scan, f, true)))
     {

@@ -25,8 +25,9 @@ struct loop_facts
   dev_t backing_dev;            /* lo_device, decoded */
   uint64_t backing_ino;         /* lo_inode */
   uint32_t number;              /* lo_number: which loop device answered */
-  /* The device's /dev node is missing (listed from util-linux 2.40 on,
-     as "/dev/loopN (lost)"; has_info is then false).  */
+  /* The device's /dev/loopN node is missing (listed from util-linux 2.40
+     on, as "/dev/loopN (lost)"; has_info is then false).  Never set for
+     /dev/loop/N nodes: such a device is passed over.  */
   bool lost;
   char marked_name[LO_NAME_SIZE];       /* storage for losetup_text */
 };
@@ -38,11 +39,6 @@ struct loop_scan;
    Returns NULL after setting errno when neither can be read.  */
 struct loop_scan *loop_scan_open (void);
 
-/* Makes SCAN list the bound devices whose /dev node is missing, with
-   F->lost set (util-linux losetup lists them from 2.40 on, as lost),
-   instead of passing them over.  */
-void loop_scan_list_lost (struct loop_scan *scan);
-
 /* Where a scan looks, for the unit tests: loop_scan_open uses the
    kernel's own places.  */
 struct loop_scan_dirs
@@ -51,6 +47,7 @@ struct loop_scan_dirs
   const char *virtual_block;    /* "/sys/devices/virtual/block", or NULL */
   const char *dev;              /* "/dev" */
   const char *dev_loop;         /* "/dev/loop" */
+  const char *sys_dev_block;    /* "/sys/dev/block" */
   const char *partitions;       /* "/proc/partitions" */
   /* 1: read sys_block as the kernel's sysfs, 0: as anything else;
      -1: ask its file system (what loop_scan_open does).  */
@@ -62,9 +59,10 @@ struct loop_scan_dirs
 struct loop_scan *loop_scan_open_dirs (const struct loop_scan_dirs *dirs);
 
 /* Fills *F with the next bound device and returns true, or returns false
-   at the end.  Devices that are unbound, vanish mid-scan or have no usable
-   /dev node (see loop_scan_list_lost) are passed over silently.  F->sysfs_path is freed by the next
-   call or by loop_scan_close.  */
+   at the end.  Devices that are unbound, vanish mid-scan or whose /dev
+   node is not a loop device are passed over silently; a missing node
+   sets F->lost.  F->sysfs_path is freed by the next call or by
+   loop_scan_close.  */
 bool loop_scan_next (struct loop_scan *scan, struct loop_facts *f);
 
 void loop_scan_close (struct loop_scan *scan);

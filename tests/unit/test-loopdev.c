@@ -6,7 +6,10 @@
    /sys/block that is not a loop device (vda, dm-0) was passed over only
    when errno happened to be ENOENT, so a stale errno listed it as a row
    with an empty name.  Here errno is set to other values before each
-   step of the scan, and no entry of the tree may be listed.  */
+   step of the scan: no entry of the tree but the loop device whose node
+   is missing may be listed, and that one exactly once, as lost, as
+   util-linux 2.40 and later list it (its number is in sysfs).  The scan
+   must look at nothing outside the tree (not the machine's /dev).  */
 
 #include <config.h>
 
@@ -21,16 +24,26 @@
 #include "loopdev.h"
 #include "check.h"
 
+#define BACKING "/backing.img"
+
 /* The tree, relative to the temporary directory, in creation order; it is
-   removed in the reverse order.  A name ending in '/' is a directory.  */
-static const char *const tree[] = {
-  "sys/", "sys/block/", "sys/virtual/", "dev/",
+   removed in the reverse order.  A name ending in '/' is a directory,
+   any other a file holding TEXT.  */
+static const struct
+{
+  const char *name, *text;
+} tree[] = {
+  {"sys/"}, {"sys/block/"}, {"sys/virtual/"}, {"sys/dev/"},
+  {"sys/dev/block/"}, {"dev/"},
   /* Block devices that are not loop devices, as on any machine.  */
-  "sys/block/vda/", "sys/block/dm-0/", "sys/block/sr0/", "sys/block/loop/",
-  "sys/block/loopback7/",
-  /* A loop device whose /dev node is missing: passed over too.  */
-  "sys/block/loop3/", "sys/block/loop3/loop/",
-  "sys/block/loop3/loop/backing_file",
+  {"sys/block/vda/"}, {"sys/block/dm-0/"}, {"sys/block/sr0/"},
+  {"sys/block/loop/"}, {"sys/block/loopback7/"},
+  /* A loop device 7:3 whose /dev node is missing: lost.  */
+  {"sys/block/loop3/"}, {"sys/block/loop3/loop/"},
+  {"sys/block/loop3/loop/backing_file", BACKING "\n"},
+  {"sys/block/loop3/dev", "7:3\n"},
+  {"sys/dev/block/7:3/"}, {"sys/dev/block/7:3/loop/"},
+  {"sys/dev/block/7:3/loop/backing_file", BACKING "\n"},
 };
 #define TREE_SIZE (sizeof tree / sizeof *tree)
 
@@ -53,7 +66,7 @@ make_tree (void)
     return false;
   for (size_t i = 0; i < TREE_SIZE; i++)
     {
-      const char *rel = tree[i];
+      const char *rel = tree[i].name, *text = tree[i].text;
       int fd;
 
       if (rel[strlen (rel) - 1] == '/')
@@ -63,7 +76,8 @@ make_tree (void)
           continue;
         }
       fd = open (in_root (rel), O_WRONLY | O_CREAT | O_EXCL, 0644);
-      if (fd < 0 || write (fd, "/backing.img\n", 13) != 13 || close (fd) != 0)
+      if (fd < 0 || write (fd, text, strlen (text)) != (ssize_t) strlen (text)
+          || close (fd) != 0)
         return false;
     }
   return true;
@@ -73,40 +87,60 @@ static void
 remove_tree (void)
 {
   for (size_t i = TREE_SIZE; i-- > 0;)
-    remove (in_root (tree[i]));
+    remove (in_root (tree[i].name));
   rmdir (root);
 }
 
+/* What a scan listed.  */
+struct listed
+{
+  int rows;                     /* all rows */
+  int others;                   /* rows of anything but /dev/loop3 */
+  int loop3;                    /* rows of /dev/loop3 */
+  int loop3_lost;               /* ... with lost set and the tree's text */
+};
+
 /* Scans the tree, read as the kernel's sysfs or not (SYSFS), with errno
-   set to STALE before each step.  Returns the number of rows listed.  */
-static int
-count_rows (int sysfs, int stale)
+   set to STALE before each step.  Returns false when the scan could not
+   be opened.  */
+static bool
+scan_tree (int sysfs, int stale, struct listed *out)
 {
   char sys_block[256], virtual_block[256], dev[256], dev_loop[256];
+  char sys_dev_block[256];
   struct loop_scan_dirs dirs = {
     .sys_block = strcpy (sys_block, in_root ("sys/block")),
     .virtual_block = strcpy (virtual_block, in_root ("sys/virtual")),
     .dev = strcpy (dev, in_root ("dev")),
     .dev_loop = strcpy (dev_loop, in_root ("dev/loop")),
+    .sys_dev_block = strcpy (sys_dev_block, in_root ("sys/dev/block")),
     .partitions = "/nonexistent",
     .sysfs = sysfs
   };
   struct loop_scan *scan = loop_scan_open_dirs (&dirs);
   struct loop_facts f;
-  int rows = 0;
 
+  memset (out, 0, sizeof *out);
   if (scan == NULL)
-    return -1;
+    return false;
   for (;;)
     {
       errno = stale;
       if (!loop_scan_next (scan, &f))
         break;
-      printf ("  listed: '%s'\n", f.device);
-      rows++;
+      printf ("  listed: '%s'%s\n", f.device, f.lost ? " (lost)" : "");
+      out->rows++;
+      if (strcmp (f.device, "/dev/loop3") != 0)
+        out->others++;
+      else
+        {
+          out->loop3++;
+          if (f.lost && check_streq (f.sysfs_path, BACKING))
+            out->loop3_lost++;
+        }
     }
   loop_scan_close (scan);
-  return rows;
+  return true;
 }
 
 int
@@ -122,14 +156,20 @@ main (void)
       CHECK_END ();
     }
   for (size_t i = 0; i < sizeof stale / sizeof *stale; i++)
-    {
-      int n = count_rows (1, stale[i]);
-      CHECK (n == 0, "as the kernel's sysfs, with errno %d before each "
-             "step, no entry is listed (got %d rows)", stale[i], n);
-      n = count_rows (0, stale[i]);
-      CHECK (n == 0, "as any other file system, with errno %d before each "
-             "step, no entry is listed (got %d rows)", stale[i], n);
-    }
+    for (int sysfs = 1; sysfs >= 0; sysfs--)
+      {
+        const char *as = sysfs ? "the kernel's sysfs" : "any other file system";
+        struct listed l;
+        bool opened = scan_tree (sysfs, stale[i], &l);
+
+        CHECK (opened && l.others == 0, "as %s, with errno %d before each "
+               "step, vda, dm-0, sr0, loop and loopback7 are not listed "
+               "(%d rows of them)", as, stale[i], l.others);
+        CHECK (opened && l.loop3 == 1 && l.loop3_lost == 1,
+               "as %s, with errno %d before each step, loop3 (node "
+               "missing) is listed once, lost, with its text (%d rows, "
+               "%d lost)", as, stale[i], l.loop3, l.loop3_lost);
+      }
   remove_tree ();
   CHECK_END ();
 }
