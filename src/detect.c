@@ -14,7 +14,6 @@
 #include <c-strcase.h>
 #include <getopt.h>
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -32,41 +31,44 @@ enum
   OPT_REMOVE
 };
 
-/* Marks an option present in every version followed.  */
-#define ALWAYS UL_FACT_COUNT
+/* losetup's short options in the versions that have the most of them:
+   "-v" until UL_VERBOSE_OPTION ends, "c:" and "d:" while
+   UL_CAPACITY_DETACH_ARGUMENT holds ("c" and "d" later).  grammar_for
+   leaves out what a version lacks.  */
+#define SHORT_OPTIONS "ab:c:d:Dfhj:JlLno:O:PrvV"
 
 /* losetup's long options, each with the fact of ulversions.h that must
-   hold for the option to exist (ALWAYS: in every version followed).  -c
-   and -d take an argument while UL_CAPACITY_DETACH_ARGUMENT holds.  */
+   hold for the option to exist.  -c and -d take an argument while
+   UL_CAPACITY_DETACH_ARGUMENT holds.  */
 static const struct
 {
   struct option opt;
   enum ul_fact fact;
 } long_options[] = {
-  {{"all", no_argument, NULL, 'a'}, ALWAYS},
-  {{"set-capacity", required_argument, NULL, 'c'}, ALWAYS},
-  {{"detach", required_argument, NULL, 'd'}, ALWAYS},
-  {{"detach-all", no_argument, NULL, 'D'}, ALWAYS},
-  {{"find", no_argument, NULL, 'f'}, ALWAYS},
-  {{"nooverlap", no_argument, NULL, 'L'}, ALWAYS},
-  {{"help", no_argument, NULL, 'h'}, ALWAYS},
-  {{"associated", required_argument, NULL, 'j'}, ALWAYS},
-  {{"json", no_argument, NULL, 'J'}, ALWAYS},
-  {{"list", no_argument, NULL, 'l'}, ALWAYS},
-  {{"sector-size", required_argument, NULL, 'b'}, ALWAYS},
-  {{"noheadings", no_argument, NULL, 'n'}, ALWAYS},
-  {{"offset", required_argument, NULL, 'o'}, ALWAYS},
-  {{"output", required_argument, NULL, 'O'}, ALWAYS},
-  {{"output-all", no_argument, NULL, OPT_OUTPUT_ALL}, ALWAYS},
-  {{"sizelimit", required_argument, NULL, OPT_SIZELIMIT}, ALWAYS},
-  {{"partscan", no_argument, NULL, 'P'}, ALWAYS},
-  {{"read-only", no_argument, NULL, 'r'}, ALWAYS},
-  {{"direct-io", optional_argument, NULL, OPT_DIO}, ALWAYS},
-  {{"raw", no_argument, NULL, OPT_RAW}, ALWAYS},
+  {{"all", no_argument, NULL, 'a'}, UL_ALWAYS},
+  {{"set-capacity", required_argument, NULL, 'c'}, UL_ALWAYS},
+  {{"detach", required_argument, NULL, 'd'}, UL_ALWAYS},
+  {{"detach-all", no_argument, NULL, 'D'}, UL_ALWAYS},
+  {{"find", no_argument, NULL, 'f'}, UL_ALWAYS},
+  {{"nooverlap", no_argument, NULL, 'L'}, UL_ALWAYS},
+  {{"help", no_argument, NULL, 'h'}, UL_ALWAYS},
+  {{"associated", required_argument, NULL, 'j'}, UL_ALWAYS},
+  {{"json", no_argument, NULL, 'J'}, UL_ALWAYS},
+  {{"list", no_argument, NULL, 'l'}, UL_ALWAYS},
+  {{"sector-size", required_argument, NULL, 'b'}, UL_ALWAYS},
+  {{"noheadings", no_argument, NULL, 'n'}, UL_ALWAYS},
+  {{"offset", required_argument, NULL, 'o'}, UL_ALWAYS},
+  {{"output", required_argument, NULL, 'O'}, UL_ALWAYS},
+  {{"output-all", no_argument, NULL, OPT_OUTPUT_ALL}, UL_ALWAYS},
+  {{"sizelimit", required_argument, NULL, OPT_SIZELIMIT}, UL_ALWAYS},
+  {{"partscan", no_argument, NULL, 'P'}, UL_ALWAYS},
+  {{"read-only", no_argument, NULL, 'r'}, UL_ALWAYS},
+  {{"direct-io", optional_argument, NULL, OPT_DIO}, UL_ALWAYS},
+  {{"raw", no_argument, NULL, OPT_RAW}, UL_ALWAYS},
   {{"loop-ref", required_argument, NULL, OPT_LOOP_REF}, UL_LOOP_REF_OPTION},
-  {{"show", no_argument, NULL, OPT_SHOW}, ALWAYS},
+  {{"show", no_argument, NULL, OPT_SHOW}, UL_ALWAYS},
   {{"verbose", no_argument, NULL, 'v'}, UL_VERBOSE_OPTION},
-  {{"version", no_argument, NULL, 'V'}, ALWAYS},
+  {{"version", no_argument, NULL, 'V'}, UL_ALWAYS},
   {{"remove", no_argument, NULL, OPT_REMOVE}, UL_REMOVE_OPTION},
 };
 
@@ -75,7 +77,7 @@ static const struct
 /* The option grammar of one version, as getopt_long takes it.  */
 struct grammar
 {
-  char short_options[sizeof "ab:c:d:Dfhj:JlLno:O:PrvV"];
+  char short_options[sizeof SHORT_OPTIONS];
   struct option long_options[N_LONG_OPTIONS + 1];
 };
 
@@ -84,15 +86,16 @@ static void
 grammar_for (unsigned int version, struct grammar *g)
 {
   bool cd_arg = ul_has (version, UL_CAPACITY_DETACH_ARGUMENT);
+  char *out = g->short_options;
   size_t n = 0;
 
-  snprintf (g->short_options, sizeof g->short_options,
-            "ab:%s%sDfhj:JlLno:O:Pr%sV", cd_arg ? "c:" : "c",
-            cd_arg ? "d:" : "d",
-            ul_has (version, UL_VERBOSE_OPTION) ? "v" : "");
+  for (const char *p = SHORT_OPTIONS; *p != '\0'; p++)
+    if (!(*p == 'v' && !ul_has (version, UL_VERBOSE_OPTION))
+        && !(*p == ':' && (p[-1] == 'c' || p[-1] == 'd') && !cd_arg))
+      *out++ = *p;
+  *out = '\0';
   for (size_t i = 0; i < N_LONG_OPTIONS; i++)
-    if (long_options[i].fact == ALWAYS
-        || ul_has (version, long_options[i].fact))
+    if (ul_has (version, long_options[i].fact))
       {
         g->long_options[n] = long_options[i].opt;
         if (g->long_options[n].val == 'c' || g->long_options[n].val == 'd')

@@ -20,6 +20,7 @@ static const struct
   unsigned int since;
   unsigned int until;
 } facts[UL_FACT_COUNT] = {
+  [UL_ALWAYS] = {0, 0},
   /* 2.40 added --loop-ref, for setting lo_file_name at attach time.  */
   [UL_LOOP_REF_OPTION] = {UL_VERSION (2, 40), 0},
   /* 2.42 dropped --verbose, which did nothing.  */

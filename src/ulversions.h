@@ -25,6 +25,8 @@
 
 enum ul_fact
 {
+  /* Holds in every version followed.  */
+  UL_ALWAYS,
   /* losetup has --loop-ref (so "--l" is ambiguous).  */
   UL_LOOP_REF_OPTION,
   /* losetup has -v/--verbose.  */
