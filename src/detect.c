@@ -174,8 +174,11 @@ columns_in (unsigned int version, int argc, char *const *argv,
 bool
 list_request_columns (int argc, char *const *argv, const char **columns)
 {
-  for (const unsigned int *v = ul_detection_versions; *v; v++)
-    if (columns_in (*v, argc, argv, columns))
+  unsigned int spans[UL_DETECTION_SPANS_MAX];
+  size_t n = ul_detection_spans (spans);
+
+  for (size_t i = 0; i < n; i++)
+    if (columns_in (spans[i], argc, argv, columns))
       return true;
   return false;
 }
@@ -193,12 +196,14 @@ bool
 is_list_request_at_run_time (int argc, char *const *argv,
                              unsigned int (*version) (void))
 {
-  bool newest = is_list_request_in (ul_detection_versions[0], argc, argv);
+  unsigned int spans[UL_DETECTION_SPANS_MAX];
+  size_t n = ul_detection_spans (spans);
+  bool newest = is_list_request_in (spans[0], argc, argv);
 
   /* Most calls read the same in every version: then the version is not
      needed, nor the library that tells it.  */
-  for (const unsigned int *v = ul_detection_versions + 1; *v; v++)
-    if (is_list_request_in (*v, argc, argv) != newest)
+  for (size_t i = 1; i < n; i++)
+    if (is_list_request_in (spans[i], argc, argv) != newest)
       return is_list_request_in (version (), argc, argv);
   return newest;
 }

@@ -14,35 +14,61 @@
 #include <c-ctype.h>
 #include <limits.h>
 
-/* FACT holds from SINCE up to, not including, UNTIL (0: still holds).  */
+/* FACT holds from SINCE up to, not including, UNTIL (0: still holds).
+   DETECTION: it bears on which calls are the request.  */
 static const struct
 {
   unsigned int since;
   unsigned int until;
+  bool detection;
 } facts[UL_FACT_COUNT] = {
-  [UL_ALWAYS] = {0, 0},
+  [UL_ALWAYS] = {0, 0, false},
   /* 2.40 added --loop-ref, for setting lo_file_name at attach time.  */
-  [UL_LOOP_REF_OPTION] = {UL_VERSION (2, 40), 0},
+  [UL_LOOP_REF_OPTION] = {UL_VERSION (2, 40), 0, true},
   /* 2.42 dropped --verbose, which did nothing.  */
-  [UL_VERBOSE_OPTION] = {0, UL_VERSION (2, 42)},
+  [UL_VERBOSE_OPTION] = {0, UL_VERSION (2, 42), true},
   /* 2.42 made -c and -d flags; the device became an operand.  */
-  [UL_CAPACITY_DETACH_ARGUMENT] = {0, UL_VERSION (2, 42)},
+  [UL_CAPACITY_DETACH_ARGUMENT] = {0, UL_VERSION (2, 42), true},
   /* 2.42 added --remove, a long option only.  */
-  [UL_REMOVE_OPTION] = {UL_VERSION (2, 42), 0},
+  [UL_REMOVE_OPTION] = {UL_VERSION (2, 42), 0, true},
   /* 2.41.1 stopped comparing ASCII names in the locale.  */
-  [UL_COLUMN_NAMES_ASCII] = {UL_RELEASE (2, 41, 1), 0},
+  [UL_COLUMN_NAMES_ASCII] = {UL_RELEASE (2, 41, 1), 0, true},
   /* 2.40 began reporting loop devices whose node is gone.  */
-  [UL_LOST_ROWS] = {UL_VERSION (2, 40), 0},
+  [UL_LOST_ROWS] = {UL_VERSION (2, 40), 0, false},
   /* 2.39 keeps extreme widths out of BACK-FILE's width on a terminal.  */
-  [UL_BACK_FILE_NOEXTREMES] = {UL_VERSION (2, 39), 0},
+  [UL_BACK_FILE_NOEXTREMES] = {UL_VERSION (2, 39), 0, false},
 };
 
-/* Newest first: 2.42 (no -v, flags -c/-d, --remove), 2.41.1 (ASCII
-   column names), 2.40 (--loop-ref), 2.37.  */
-const unsigned int ul_detection_versions[] = {
-  UL_VERSION (2, 42), UL_RELEASE (2, 41, 1), UL_VERSION (2, 40),
-  UL_VERSION (2, 37), UL_VERSION_UNKNOWN
-};
+/* Returns the newest version below BELOW where a fact that bears on
+   detection begins or ends, UL_VERSION_OLDEST when there is none above
+   it, or UL_VERSION_UNKNOWN when BELOW is UL_VERSION_OLDEST or older.  */
+static unsigned int
+detection_boundary_below (unsigned int below)
+{
+  unsigned int best = (below > UL_VERSION_OLDEST ? UL_VERSION_OLDEST
+                       : UL_VERSION_UNKNOWN);
+
+  for (size_t i = 0; i < UL_FACT_COUNT; i++)
+    if (facts[i].detection)
+      for (int end = 0; end < 2; end++)
+        {
+          unsigned int b = end ? facts[i].until : facts[i].since;
+          if (b > best && b < below)
+            best = b;
+        }
+  return best;
+}
+
+size_t
+ul_detection_spans (unsigned int spans[UL_DETECTION_SPANS_MAX])
+{
+  size_t n = 0;
+
+  for (unsigned int v = detection_boundary_below (UINT_MAX);
+       v != UL_VERSION_UNKNOWN; v = detection_boundary_below (v))
+    spans[n++] = v;
+  return n;
+}
 
 bool
 ul_has (unsigned int version, enum ul_fact fact)

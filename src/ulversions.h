@@ -10,6 +10,7 @@
 #define LC_ULVERSIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* A util-linux release as one number, major * 10000 + minor * 100 +
    release: 2.41.2 is UL_RELEASE (2, 41, 2); 2.41 and 2.41-rc1 are
@@ -59,9 +60,14 @@ bool ul_has (unsigned int version, enum ul_fact fact);
    such a string.  */
 unsigned int ul_parse_version (const char *s);
 
-/* The first version of each span of releases that decide the same way
-   which calls are the request (option grammar, column names), newest
-   first, ending with UL_VERSION_UNKNOWN.  */
-extern const unsigned int ul_detection_versions[];
+/* The most spans ul_detection_spans can fill.  */
+#define UL_DETECTION_SPANS_MAX (2 * UL_FACT_COUNT + 1)
+
+/* Stores in SPANS the first version of each span of releases that decide
+   the same way which calls are the request (option grammar, column
+   names), newest first, and returns their number.  The spans are derived
+   from the facts that bear on detection: UL_VERSION_OLDEST and each
+   version where one of them begins or ends.  */
+size_t ul_detection_spans (unsigned int spans[UL_DETECTION_SPANS_MAX]);
 
 #endif /* LC_ULVERSIONS_H */

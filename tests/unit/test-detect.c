@@ -176,6 +176,20 @@ check_versions (void)
            "version string \"%s\" reads as %u", cases[i].s, cases[i].want);
   CHECK (ul_parse_version (NULL) == UL_VERSION_UNKNOWN,
          "no version string: unknown");
+  {
+    /* From util-linux's history: 2.42 (no -v, flags -c/-d, --remove),
+       2.41.1 (ASCII column names), 2.40 (--loop-ref), and 2.37.  */
+    static const unsigned int want[] = {
+      UL_VERSION (2, 42), UL_RELEASE (2, 41, 1), UL_VERSION (2, 40),
+      UL_VERSION (2, 37)
+    };
+    unsigned int spans[UL_DETECTION_SPANS_MAX];
+    size_t n = ul_detection_spans (spans);
+
+    CHECK (n == sizeof want / sizeof *want
+           && memcmp (spans, want, sizeof want) == 0,
+           "the detection spans begin at 2.42, 2.41.1, 2.40, 2.37 (%zu)", n);
+  }
   CHECK (ul_has (UL_VERSION_UNKNOWN, UL_LOST_ROWS)
          == ul_has (UL_VERSION_NEWEST, UL_LOST_ROWS)
          && ul_has (UL_VERSION_UNKNOWN, UL_VERBOSE_OPTION)
