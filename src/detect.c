@@ -130,12 +130,6 @@ columns_are_name_back_file_in (unsigned int version, const char *columns)
           && column_is (version, comma + 1, strlen (comma + 1), "BACK-FILE"));
 }
 
-bool
-columns_are_name_back_file (const char *columns)
-{
-  return columns_are_name_back_file_in (UL_VERSION_OLDEST, columns);
-}
-
 /* Returns true when util-linux VERSION's grammar reads ARGV as options
    -l and -O only, no operand, at least one -O, and stores the last -O's
    argument (a pointer into ARGV) in *COLUMNS.  */
@@ -172,18 +166,6 @@ columns_in (unsigned int version, int argc, char *const *argv,
 }
 
 bool
-list_request_columns (int argc, char *const *argv, const char **columns)
-{
-  unsigned int spans[UL_DETECTION_SPANS_MAX];
-  size_t n = ul_detection_spans (spans);
-
-  for (size_t i = 0; i < n; i++)
-    if (columns_in (spans[i], argc, argv, columns))
-      return true;
-  return false;
-}
-
-bool
 is_list_request_in (unsigned int version, int argc, char *const *argv)
 {
   const char *columns;
@@ -192,24 +174,50 @@ is_list_request_in (unsigned int version, int argc, char *const *argv)
           && columns_are_name_back_file_in (version, columns));
 }
 
-bool
-is_list_request_at_run_time (int argc, char *const *argv,
-                             unsigned int (*version) (void))
+/* Stores the spans of ul_detection_spans in SPANS and, for each, whether
+   its losetup takes ARGV for the request in VERDICTS, parsing ARGV once
+   per span; calls PREPARE as is_list_request_at_run_time says.  Returns
+   the number of spans.  */
+static size_t
+span_verdicts (int argc, char *const *argv, void (*prepare) (void),
+               unsigned int *spans, bool *verdicts)
 {
-  unsigned int spans[UL_DETECTION_SPANS_MAX];
+  const char *columns[UL_DETECTION_SPANS_MAX];
   size_t n = ul_detection_spans (spans);
-  bool newest = is_list_request_in (spans[0], argc, argv);
+  bool any = false;
 
-  /* Most calls read the same in every version: then the version is not
-     needed, nor the library that tells it.  */
-  for (size_t i = 1; i < n; i++)
-    if (is_list_request_in (spans[i], argc, argv) != newest)
-      return is_list_request_in (version (), argc, argv);
-  return newest;
+  for (size_t i = 0; i < n; i++)
+    {
+      verdicts[i] = columns_in (spans[i], argc, argv, &columns[i]);
+      any = any || verdicts[i];
+    }
+  if (any && prepare != NULL)
+    prepare ();
+  for (size_t i = 0; i < n; i++)
+    verdicts[i] = (verdicts[i]
+                   && columns_are_name_back_file_in (spans[i], columns[i]));
+  return n;
 }
 
 bool
-is_list_request (int argc, char *const *argv)
+is_list_request_at_run_time (int argc, char *const *argv,
+                             void (*prepare) (void),
+                             unsigned int (*version) (void))
 {
-  return is_list_request_in (UL_VERSION_NEWEST, argc, argv);
+  unsigned int spans[UL_DETECTION_SPANS_MAX], v;
+  bool verdicts[UL_DETECTION_SPANS_MAX];
+  size_t n = span_verdicts (argc, argv, prepare, spans, verdicts), i;
+
+  /* Most calls read the same in every version: then the version is not
+     needed, nor the library that tells it.  */
+  for (i = 1; i < n && verdicts[i] == verdicts[0]; i++)
+    continue;
+  if (i == n)
+    return verdicts[0];
+  /* The span that holds the version: the newest that begins at or below
+     it (an unknown version is the newest, an older one the oldest).  */
+  v = version ();
+  for (i = 0; v != UL_VERSION_UNKNOWN && i + 1 < n && spans[i] > v; i++)
+    continue;
+  return verdicts[i];
 }

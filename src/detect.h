@@ -14,29 +14,21 @@
    was.  */
 bool is_list_request_in (unsigned int version, int argc, char *const *argv);
 
-/* is_list_request_in for the version that VERSION returns, called only
-   when the versions followed disagree about ARGV.  */
+/* is_list_request_in for the util-linux version installed, ARGV parsed
+   once with the grammar of each span of versions (ul_detection_spans).
+   PREPARE, unless NULL, is called once before the column names are
+   compared (they may be compared in the locale, which it loads), and
+   only when some grammar reads ARGV as options -l and -O only.  VERSION
+   is called only when the spans disagree about ARGV, and then returns
+   the version as is_list_request_in takes it.  */
 bool is_list_request_at_run_time (int argc, char *const *argv,
+                                  void (*prepare) (void),
                                   unsigned int (*version) (void));
 
-/* is_list_request_in for the newest version followed.  */
-bool is_list_request (int argc, char *const *argv);
-
-/* The cheap first check, which needs neither the locale nor the version:
-   returns true when the grammar of some version followed reads ARGV as
-   options -l and -O only and no operand, with at least one -O, storing
-   the last -O's argument (a pointer into ARGV) in *COLUMNS.  When it
-   returns false, no version takes ARGV for the request.  */
-bool list_request_columns (int argc, char *const *argv,
-                           const char **columns);
-
 /* Returns true when COLUMNS, the argument of -O, names exactly NAME then
-   BACK-FILE, the names compared as losetup VERSION compares them.  */
+   BACK-FILE, the names compared as losetup VERSION compares them: in the
+   current locale up to 2.41.0, in ASCII from 2.41.1 on.  */
 bool columns_are_name_back_file_in (unsigned int version,
                                     const char *columns);
-
-/* columns_are_name_back_file_in for the versions that compare the names
-   in the current locale (up to 2.41).  */
-bool columns_are_name_back_file (const char *columns);
 
 #endif /* LC_DETECT_H */

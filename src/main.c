@@ -190,7 +190,6 @@ stands_for_losetup (char **argv)
 int
 main (int argc, char **argv)
 {
-  const char *columns;
   answer_fn *answer;
 
   set_program_name (argv[0]);
@@ -205,13 +204,12 @@ main (int argc, char **argv)
     }
 
   /* The locale is loaded only once the call may be ours: the options
-     alone rule out most calls, and the original loads its own.  So is
-     the util-linux version, whose grammar then decides, the column names
-     compared as that losetup compares them.  */
-  if (!list_request_columns (argc, argv, &columns))
-    return original_exec (argv);
-  init_messages ();
-  if (!is_list_request_at_run_time (argc, argv, listing_ul_version))
+     alone rule out most calls, and the original loads its own.  The
+     util-linux version is asked for only when the versions disagree:
+     its grammar then decides, the column names compared as that losetup
+     compares them.  */
+  if (!is_list_request_at_run_time (argc, argv, init_messages,
+                                    listing_ul_version))
     return original_exec (argv);
 
   atexit (close_stdout_as_losetup);

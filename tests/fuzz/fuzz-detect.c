@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-detect.c -- argv detection over any command line.
 
-   The input, cut at NUL bytes, is argv after "losetup".  is_list_request
-   must leave argv exactly as it was (the original losetup gets it next),
-   give the same answer when asked twice (getopt's state is reset), and
-   only ever say yes to a line that names the columns.
-   columns_are_name_back_file must accept exactly "NAME,BACK-FILE" in any
-   case (the fuzzer runs in the C locale).  */
+   The input, cut at NUL bytes, is argv after "losetup".
+   is_list_request_in (the newest version) must leave argv exactly as it
+   was (the original losetup gets it next), give the same answer when
+   asked twice (getopt's state is reset) and the same as
+   is_list_request_at_run_time with the newest version, and only ever say
+   yes to a line that names the columns.  columns_are_name_back_file_in,
+   in a version that compares in the locale and in one that compares in
+   ASCII, must accept exactly "NAME,BACK-FILE" in any case (the fuzzer
+   runs in the C locale).  */
 
 #include <config.h>
 
@@ -15,6 +18,13 @@
 
 #include "detect.h"
 #include "fuzz.h"
+#include "ulversions.h"
+
+static unsigned int
+newest (void)
+{
+  return UL_VERSION_NEWEST;
+}
 
 #define MAX_ARGS 64
 
@@ -38,9 +48,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       copies[i] = strdup (argv[i]);
     }
 
-  first = is_list_request (argc, argv);
-  second = is_list_request (argc, argv);
+  first = is_list_request_in (UL_VERSION_NEWEST, argc, argv);
+  second = is_list_request_in (UL_VERSION_NEWEST, argc, argv);
   FUZZ_ASSERT (first == second);
+  FUZZ_ASSERT (is_list_request_at_run_time (argc, argv, NULL, newest)
+               == first);
   for (int i = 0; i < argc; i++)
     FUZZ_ASSERT (argv[i] == saved[i] && strcmp (argv[i], copies[i]) == 0);
   FUZZ_ASSERT (argv[argc] == NULL);
@@ -61,8 +73,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
 
   for (int i = 1; i < argc; i++)
-    FUZZ_ASSERT (columns_are_name_back_file (argv[i])
-                 == (strcasecmp (argv[i], "name,back-file") == 0));
+    {
+      bool want = strcasecmp (argv[i], "name,back-file") == 0;
+      FUZZ_ASSERT (columns_are_name_back_file_in (UL_VERSION_OLDEST, argv[i])
+                   == want);
+      FUZZ_ASSERT (columns_are_name_back_file_in (UL_VERSION_NEWEST, argv[i])
+                   == want);
+    }
 
   for (int i = 0; i < argc; i++)
     free (copies[i]);
