@@ -41,9 +41,8 @@ enum ul_fact
      (c_strncasecmp) rather than with strncasecmp in the current locale.  */
   UL_COLUMN_NAMES_ASCII,
   /* A bound device whose /dev node is missing is listed, named
-     "/dev/loopN (lost)"; before, it is left out.  Also: the node is no
-     longer required to be a loop block device before the device is
-     looked at.  */
+     "/dev/loopN (lost)"; before, it is left out.  Known gap: 2.40+ also
+     lists a device whose node is a char 7:N node; it is skipped here.  */
   UL_LOST_ROWS,
   /* The BACK-FILE column has SCOLS_FL_NOEXTREMES (terminal fitting).  */
   UL_BACK_FILE_NOEXTREMES,
