@@ -362,9 +362,27 @@ has_subtree_devices (const struct mount_entry *m)
   return m->fstype != NULL && strcmp (m->fstype, "btrfs") == 0;
 }
 
-/* Returns true when stat() shows IN's device for M's mount point while the
-   mount table shows another: a btrfs subvolume.  The answer is kept, so
-   each mount point is looked at once per run.  */
+/* Returns true when M has a mount point a path can be joined to.  */
+static bool
+usable_mount (const struct mount_entry *m)
+{
+  return m->target != NULL && m->target[0] == '/';
+}
+
+/* Returns true when mount I of R is usable and the mount table shows it
+   with IN's device (candidates 4 and 5).  */
+static bool
+table_shows_device (const struct resolver *r, const struct resolve_input *in,
+                    size_t i)
+{
+  return usable_mount (&r->mounts[i]) && r->mounts[i].dev == in->dev;
+}
+
+/* Returns true when stat() shows IN's device for the mount point of mount
+   I, a usable one that may show another device than the mount table's
+   (a btrfs subvolume).  Call it for mounts that table_shows_device
+   refused.  The answer is kept, so each mount point is looked at once
+   per run.  */
 static bool
 mount_shows_device (struct resolver *r, const struct resolve_input *in,
                     size_t i)
@@ -373,7 +391,7 @@ mount_shows_device (struct resolver *r, const struct resolve_input *in,
   struct mount_dev *md;
   uint64_t ino;
 
-  if (!has_subtree_devices (m))
+  if (!usable_mount (m) || !has_subtree_devices (m))
     return false;
   if (r->mount_devs == NULL)
     r->mount_devs = xcalloc (r->n_mounts, sizeof *r->mount_devs);
@@ -400,12 +418,6 @@ mount_shows_device (struct resolver *r, const struct resolve_input *in,
   return true;
 }
 
-static bool
-usable_mount (const struct mount_entry *m)
-{
-  return m->target != NULL && m->target[0] == '/';
-}
-
 /* Returns true when M holds IN's file system: the mount table says so, or
    stat() showed it for M's mount point (candidate 6).  */
 static bool
@@ -414,9 +426,9 @@ holds_device (const struct resolver *r, const struct resolve_input *in,
 {
   const struct mount_dev *md = r->mount_devs ? &r->mount_devs[i] : NULL;
 
-  return usable_mount (&r->mounts[i])
-    && (r->mounts[i].dev == in->dev
-        || (md != NULL && md->known && md->err == 0 && md->dev == in->dev));
+  /* Only mount_shows_device fills MD, for usable mounts.  */
+  return (table_shows_device (r, in, i)
+          || (md != NULL && md->known && md->err == 0 && md->dev == in->dev));
 }
 
 /* Says in the trace which LOSETUP_CONTAINER_BIND_MOUNTS entry would help
@@ -461,14 +473,13 @@ try_mounts (struct resolver *r, const struct resolve_input *in)
 
   load_mounts (r);
   for (size_t i = 0; res == NULL && i < r->n_mounts; i++)
-    if (r->mounts[i].dev == in->dev && usable_mount (&r->mounts[i]))
+    if (table_shows_device (r, in, i))
       res = try_mount_paths (r, in, &r->mounts[i]);
   for (size_t i = 0; res == NULL && i < r->n_mounts; i++)
-    if (r->mounts[i].dev == in->dev && usable_mount (&r->mounts[i]))
+    if (table_shows_device (r, in, i))
       res = try_mount_tails (r, in, &r->mounts[i]);
   for (size_t i = 0; res == NULL && i < r->n_mounts; i++)
-    if (r->mounts[i].dev != in->dev && usable_mount (&r->mounts[i])
-        && mount_shows_device (r, in, i))
+    if (!table_shows_device (r, in, i) && mount_shows_device (r, in, i))
       {
         res = try_mount_paths (r, in, &r->mounts[i]);
         if (res == NULL)
