@@ -168,23 +168,35 @@ own_answer (int argc, char **argv)
   return NULL;
 }
 
-/* Returns true when the call stands for losetup although it came under
-   this program's own name: LOSETUP_CONTAINER_ORIGINAL_LOSETUP is set, as
-   the shim of the LINBIT and Piraeus images sets it.  ARGV[0] becomes
-   "losetup" then, for the original and for our own messages, so that
-   both read as from losetup called through PATH.  Under any other name
-   ARGV[0] is kept.  Returns false, ARGV untouched, for a call made to
-   this program itself: its own name and no variable.  */
+/* Returns true when ARGV0 names this program itself.  */
 static bool
-stands_for_losetup (char **argv)
+has_own_name (const char *argv0)
 {
-  if (strcmp (last_component (argv[0]), PROGRAM_NAME) != 0)
-    return true;
-  if (original_named () == NULL)
-    return false;
-  argv[0] = (char *) LOSETUP_NAME;
-  set_program_name (argv[0]);
-  return true;
+  return strcmp (last_component (argv0), PROGRAM_NAME) == 0;
+}
+
+/* Returns true when the call is made to this program itself: under its
+   own name, with LOSETUP_CONTAINER_ORIGINAL_LOSETUP unset or empty.  Any
+   other call stands for losetup.  */
+static bool
+called_as_itself (const char *argv0)
+{
+  return has_own_name (argv0) && original_named () == NULL;
+}
+
+/* A call under this program's own name with
+   LOSETUP_CONTAINER_ORIGINAL_LOSETUP set (as the shim of the LINBIT and
+   Piraeus images sets it) stands for losetup: ARGV[0] becomes "losetup"
+   then, for the original and for our own messages, so that both read as
+   from losetup called through PATH.  Any other call keeps ARGV[0].  */
+static void
+rename_when_standing_for_losetup (char **argv)
+{
+  if (has_own_name (argv[0]) && original_named () != NULL)
+    {
+      argv[0] = (char *) LOSETUP_NAME;
+      set_program_name (argv[0]);
+    }
 }
 
 int
@@ -194,8 +206,9 @@ main (int argc, char **argv)
 
   set_program_name (argv[0]);
   error_print_progname = print_short_program_name;
+  rename_when_standing_for_losetup (argv);
   /* Called as itself, it answers --help and --version itself.  */
-  if (!stands_for_losetup (argv) && (answer = own_answer (argc, argv)) != NULL)
+  if (called_as_itself (argv[0]) && (answer = own_answer (argc, argv)) != NULL)
     {
       init_messages ();
       atexit (close_stdout);
