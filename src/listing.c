@@ -235,10 +235,10 @@ print_plain (const struct row *rows, size_t n)
 int
 list_backing_files (void (*trace) (const char *line))
 {
-  struct mount_table mounts = { .trace = trace };
+  struct mount_table *mounts = mounts_new ();
   struct resolver_ops ops = {
     .stat_path = stat_path, .load_mounts = mounts_load,
-    .mounts_data = &mounts, .trace = trace
+    .mounts_data = mounts, .trace = trace
   };
   struct resolver *r = resolver_new (&ops, secure_getenv (ENV_BIND_MOUNTS));
   struct loop_facts f;
@@ -286,6 +286,6 @@ list_backing_files (void (*trace) (const char *line))
     rc = print_with_smartcols (rows, n);
   free (rows);
   resolver_free (r);
-  mounts_free (&mounts);
+  mounts_free (mounts);
   return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -12,7 +12,6 @@
 
 #include <dlfcn.h>
 #include <stdlib.h>
-#include <string.h>
 #include <libmount.h>
 
 #include "dynlib.h"
@@ -40,6 +39,21 @@ struct libmount_api
 #undef MNT_MEMBER
 };
 
+struct mount_table
+{
+  struct mount_entry *entries;
+  size_t n;
+  void *lib;                    /* the loaded library, or NULL */
+  struct libmnt_table *table;   /* owns the entries' strings, or NULL */
+  void (*unref_table) (struct libmnt_table *);
+};
+
+struct mount_table *
+mounts_new (void)
+{
+  return xzalloc (sizeof (struct mount_table));
+}
+
 /* Opens libmount and fills API.  Returns the handle for dlclose(), or
    NULL with the reason in *WHY.  */
 static void *
@@ -55,19 +69,20 @@ load_libmount (struct libmount_api *api, const char **why)
 }
 
 static void
-trace_str (const struct mount_table *t, const char *what, const char *detail)
+trace_str (void (*trace) (const char *line), const char *what,
+           const char *detail)
 {
   char *line;
 
-  if (t->trace == NULL)
+  if (trace == NULL)
     return;
   line = xasprintf ("mount table: %s: %s", what, detail ? detail : "");
-  t->trace (line);
+  trace (line);
   free (line);
 }
 
 const struct mount_entry *
-mounts_load (void *data, size_t *n)
+mounts_load (void *data, void (*trace) (const char *line), size_t *n)
 {
   struct mount_table *t = data;
   struct libmount_api api;
@@ -81,7 +96,7 @@ mounts_load (void *data, size_t *n)
   *n = 0;
   if (h == NULL)
     {
-      trace_str (t, "cannot load libmount", why);
+      trace_str (trace, "cannot load libmount", why);
       return NULL;
     }
   t->lib = h;
@@ -91,7 +106,7 @@ mounts_load (void *data, size_t *n)
   it = tb ? api.new_iter (MNT_ITER_FORWARD) : NULL;
   if (it == NULL)
     {
-      trace_str (t, "cannot read", "/proc/self/mountinfo");
+      trace_str (trace, "cannot read", "/proc/self/mountinfo");
       return NULL;
     }
   while (api.table_next_fs (tb, it, &fs) == 0)
@@ -113,10 +128,12 @@ mounts_load (void *data, size_t *n)
 void
 mounts_free (struct mount_table *t)
 {
+  if (t == NULL)
+    return;
   free (t->entries);
   if (t->table != NULL)
     t->unref_table (t->table);
   if (t->lib != NULL)
     dlclose (t->lib);
-  memset (t, 0, sizeof *t);
+  free (t);
 }

@@ -6,24 +6,22 @@
 
 #include "resolve.h"
 
-struct libmnt_table;
+/* The mount table, its entries and what owns their strings: built by
+   mounts_new, filled by mounts_load, released by mounts_free.  */
+struct mount_table;
+
+/* Returns a new, empty mount table; free it with mounts_free.  */
+struct mount_table *mounts_new (void);
 
 /* Reads /proc/self/mountinfo with libmount, loaded with dlopen() on first
    use so that calls handed to the original never load it.  Matches the
-   resolver's load_mounts callback: DATA is a struct mount_table.  */
-const struct mount_entry *mounts_load (void *data, size_t *n);
+   resolver's load_mounts callback: DATA is a struct mount_table, TRACE
+   the resolver's trace.  The entries live until mounts_free.  */
+const struct mount_entry *mounts_load (void *data,
+                                       void (*trace) (const char *line),
+                                       size_t *n);
 
-struct mount_table
-{
-  struct mount_entry *entries;
-  size_t n;
-  void (*trace) (const char *line);   /* NULL: silent */
-  /* Private: the loaded library and the table that owns the strings.  */
-  void *lib;
-  void *table;
-  void (*unref_table) (struct libmnt_table *);
-};
-
+/* Frees T, its entries and the library; T may be NULL.  */
 void mounts_free (struct mount_table *t);
 
 #endif /* LC_MOUNTS_H */

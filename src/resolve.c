@@ -285,7 +285,8 @@ load_mounts (struct resolver *r)
     return;
   r->mounts_loaded = true;
   if (r->ops.load_mounts != NULL)
-    r->mounts = r->ops.load_mounts (r->ops.mounts_data, &r->n_mounts);
+    r->mounts = r->ops.load_mounts (r->ops.mounts_data, r->ops.trace,
+                                    &r->n_mounts);
   tracef (r, "mount table: %zu mounts", r->n_mounts);
 }
 

@@ -40,10 +40,13 @@ struct resolver_ops
      returns an errno value.  */
   int (*stat_path) (const char *path, dev_t *dev, uint64_t *ino);
   /* Loads the mount table; called at most once, and only when a device
-     still needs it.  Returns the entries and stores their number in *N;
-     NULL with *N = 0 when there is none.  NULL: no mount table.  The
+     still needs it, with MOUNTS_DATA and TRACE below (for the loader's
+     own trace lines).  Returns the entries and stores their number in
+     *N; NULL with *N = 0 when there is none.  NULL: no mount table.  The
      entries must outlive the resolver.  */
-  const struct mount_entry *(*load_mounts) (void *data, size_t *n);
+  const struct mount_entry *(*load_mounts) (void *data,
+                                            void (*trace) (const char *line),
+                                            size_t *n);
   void *mounts_data;            /* passed to load_mounts */
   /* Receives one line of trace (no newline); NULL for no trace.  */
   void (*trace) (const char *line);

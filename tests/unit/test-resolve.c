@@ -58,7 +58,7 @@ static size_t n_mounts;
 static int mount_loads;
 
 static const struct mount_entry *
-fake_mounts (void *data, size_t *n)
+fake_mounts (void *data, void (*trace) (const char *line), size_t *n)
 {
   mount_loads++;
   *n = n_mounts;
