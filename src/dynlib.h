@@ -21,7 +21,9 @@ struct dynlib_sym
 #define DYNLIB_SYM(slot, fn) \
   { (void **) &(slot) + DYNLIB_SAME_TYPE_ (slot, &(fn)), #fn }
 
-/* 0 when A and B have compatible types; does not compile otherwise.  */
+/* 0 when A and B have compatible types; does not compile otherwise.
+   GCC and Clang only: __builtin_types_compatible_p and __typeof__ are
+   their extensions.  */
 #define DYNLIB_SAME_TYPE_(a, b) \
   (0 * sizeof (char[__builtin_types_compatible_p (__typeof__ (a), \
                                                    __typeof__ (b)) ? 1 : -1]))
