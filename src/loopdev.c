@@ -245,13 +245,14 @@ node_missing (int err)
   return err == ENOENT || err == ENOTDIR;
 }
 
-/* Asks the kernel for F->device's loop_info64.  Returns false when the
-   device is to be passed over: no node, not a loop device, or unbound by
-   now.  A node that cannot be opened (permissions) leaves has_info false
-   and the device listed, as losetup lists it; CHECKED says the node was
-   already found to be a loop device.  The node is opened relative to
-   SCAN's /dev, which spares a path walk per device.  A missing node sets
-   F->lost when SCAN lists lost devices, and then the device is listed.  */
+/* Asks the kernel for F->device's loop_info64.  Returns true when the
+   device is listed, with has_info set when the kernel answered: a node
+   that cannot be opened (permissions) leaves it false, as does a missing
+   /dev/loopN node, which sets F->lost.  Returns false when the device is
+   passed over: a missing /dev/loop/N node, a node that is not a loop
+   device, or a device unbound by now.  CHECKED says the node was already
+   found to be a loop device.  The node is opened relative to SCAN's
+   /dev, which spares a path walk per device.  */
 static bool
 read_info (const struct loop_scan *scan, struct loop_facts *f, bool checked)
 {

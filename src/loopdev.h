@@ -12,7 +12,8 @@
 /* The facts about one bound loop device.  */
 struct loop_facts
 {
-  char device[sizeof "/dev/loop/" + 256];      /* "/dev/loop7" or "/dev/loop/7" */
+  /* "/dev/loop7", or "/dev/loop/7" where /dev/loop is a directory.  */
+  char device[sizeof "/dev/loop/" + 256];
   /* loop/backing_file as sysfs renders it for this process, less its
      final newline; NULL when it could not be read or was empty.  */
   char *sysfs_path;

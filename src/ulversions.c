@@ -108,8 +108,12 @@ ul_parse_version (const char *s)
       || !read_number (&s, 99, &minor) || major == 0)
     return UL_VERSION_UNKNOWN;
   /* "2.41.2"; "2.41" is 2.41.0.  */
-  if (*s == '.' && !read_number ((s++, &s), 99, &release))
-    return UL_VERSION_UNKNOWN;
+  if (*s == '.')
+    {
+      s++;
+      if (!read_number (&s, 99, &release))
+        return UL_VERSION_UNKNOWN;
+    }
   /* What may follow: "-rc1", "-devel", "~rc1", "+dfsg" or nothing.  */
   if (*s != '\0' && *s != '-' && *s != '~' && *s != '+')
     return UL_VERSION_UNKNOWN;

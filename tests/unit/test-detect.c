@@ -170,7 +170,8 @@ check_run_time (const struct form *f, int n)
       asked_version = v;
       prepared = 0;
       got = is_list_request_at_run_time (n, copy, prepare_now, version_now);
-      CHECK (got == taken_in (f, as) && memcmp (copy, f->argv, sizeof copy) == 0
+      CHECK (got == taken_in (f, as)
+             && memcmp (copy, f->argv, sizeof copy) == 0
              && prepared <= 1 && (!any || prepared == 1),
              "%s: at run time with version %u, %s (locale prepared %d "
              "times)", f->why, v, got ? "intercepted" : "handed over",

@@ -158,7 +158,8 @@ main (void)
   for (size_t i = 0; i < sizeof stale / sizeof *stale; i++)
     for (int sysfs = 1; sysfs >= 0; sysfs--)
       {
-        const char *as = sysfs ? "the kernel's sysfs" : "any other file system";
+        const char *as = (sysfs ? "the kernel's sysfs"
+                          : "any other file system");
         struct listed l;
         bool opened = scan_tree (sysfs, stale[i], &l);
 
