@@ -52,14 +52,29 @@ need_unshare() {
 
 SCRATCH=
 
-# The devices this script attached are recorded one a line, "DEVICE=INODE",
-# in $SCRATCH/.devices: a file, so that attach works in $(...) subshells.
+# file_id FILE: prints the device and inode of FILE as util-linux losetup
+# shows a backing file's (columns BACK-MAJ:MIN,BACK-INO): "MAJ:MIN INO".
+# An inode number alone can repeat on another file system.
+file_id() {
+  stat -c '%Hd:%Ld %i' "$1"
+}
+
+# still_ours DEVICE ID: true when DEVICE is bound and its backing file has
+# ID (as file_id prints it); false when it is free, gone or bound to
+# another file (a device number freed and taken by someone else).
+still_ours() {
+  _so_cur=$("$UL" -n -O BACK-MAJ:MIN,BACK-INO "$1" 2>/dev/null     | awk 'NF == 2 { print $1, $2 }')
+  [ -n "$_so_cur" ] && [ "$_so_cur" = "$2" ]
+}
+
+# The devices this script attached are recorded one a line,
+# "DEVICE=MAJ:MIN INO" (file_id of the backing file), in $SCRATCH/.devices:
+# a file, so that attach works in $(...) subshells.
 lc_cleanup() {
   set +e
   if [ -n "$SCRATCH" ] && [ -f "$SCRATCH/.devices" ]; then
-    while IFS='=' read -r _dev _ino; do
-      _cur=$("$UL" -n -O BACK-INO "$_dev" 2>/dev/null | tr -d ' ')
-      if [ -n "$_cur" ] && [ "$_cur" = "$_ino" ]; then
+    while IFS='=' read -r _dev _id; do
+      if still_ours "$_dev" "$_id"; then
         "$UL" -d "$_dev"
       fi
     done <"$SCRATCH/.devices"
@@ -87,7 +102,7 @@ lc_init() {
 # track DEVICE FILE: remembers that this script attached DEVICE to FILE
 # (a host path), so that lc_cleanup detaches it.
 track() {
-  printf '%s=%s\n' "$1" "$(stat -c %i "$2")" >>"$SCRATCH/.devices"
+  printf '%s=%s\n' "$1" "$(file_id "$2")" >>"$SCRATCH/.devices"
 }
 
 # attach FILE: attaches FILE on the host with util-linux losetup and

@@ -100,8 +100,7 @@ chmod 755 "$SCRATCH/guard/losetup"
 
 # attached DEV FILE: true when DEV still has FILE (of the pool) behind it.
 attached() {
-  [ "$("$UL" -n -O BACK-INO "$1" 2>/dev/null | tr -d ' ')" \
-    = "$(stat -c %i "$SCRATCH/pool/$2")" ]
+  still_ours "$1" "$(file_id "$SCRATCH/pool/$2")"
 }
 
 not_attached() { ! attached "$@"; }
