@@ -113,22 +113,37 @@ attach() {
   printf '%s\n' "$_d"
 }
 
+# fs_known TYPE: true when the kernel has file system TYPE, loading its
+# module if need be.
+fs_known() {
+  cut -f 2 /proc/filesystems | grep -qx "$1" && return 0
+  modprobe "$1" 2>/dev/null
+  cut -f 2 /proc/filesystems | grep -qx "$1"
+}
+
 # fs_mount TYPE DIR: mounts a new, empty file system of TYPE at DIR (made
 # if need be): tmpfs, or ext4, xfs, btrfs... made by mkfs.TYPE on an
 # image in $SCRATCH attached to a loop device of this script's.  lc_cleanup
-# unmounts it.  Returns 2 when mkfs.TYPE or the kernel's TYPE is missing,
-# 1 on any other failure.
+# unmounts it.  Returns 2 only when TYPE is missing here (no mkfs.TYPE, or
+# the kernel has no TYPE); 1 on any other failure, with what mkfs and
+# mount said copied to the log (lines "  | ...", not results).
 fs_mount() {
+  if [ "$1" != tmpfs ] && ! command -v "mkfs.$1" >/dev/null 2>&1; then
+    return 2
+  fi
+  fs_known "$1" || return 2
   mkdir -p "$2" || return 1
   if [ "$1" = tmpfs ]; then
-    mount -t tmpfs lc-test "$2" || return 2
+    mount -t tmpfs lc-test "$2" || return 1
   else
-    command -v "mkfs.$1" >/dev/null 2>&1 || return 2
     _fsimg=$(mktemp "$SCRATCH/fs-$1.XXXXXX") || return 1
     truncate -s 320M "$_fsimg" || return 1
     _fsdev=$(attach "$_fsimg") || return 1
-    "mkfs.$1" -q "$_fsdev" >"$_fsimg.log" 2>&1 || return 1
-    mount -t "$1" "$_fsdev" "$2" 2>>"$_fsimg.log" || return 2
+    if ! "mkfs.$1" -q "$_fsdev" >"$_fsimg.log" 2>&1 \
+       || ! mount -t "$1" "$_fsdev" "$2" 2>>"$_fsimg.log"; then
+      sed 's/^/  | /' "$_fsimg.log"
+      return 1
+    fi
   fi
   printf '%s\n' "$2" >>"$SCRATCH/.mounts"
 }
