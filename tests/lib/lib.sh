@@ -215,6 +215,29 @@ ct_attach() {
   esac
 }
 
+# CT_LISTCMD: the script that lists inside a container, run as
+# sh -c "$CT_LISTCMD" sh OUTNAME ENV: the program under test with ENV
+# (VAR=VALUE words, or empty) into /lc/out/OUTNAME (.err, .status), and
+# util-linux losetup into /lc/out/OUTNAME.ul.
+CT_LISTCMD='env $2 /lc/bin/losetup-container -l -O NAME,BACK-FILE \
+    >"/lc/out/$1" 2>"/lc/out/$1.err"; echo $? >"/lc/out/$1.status"
+  "$3" -l -O NAME,BACK-FILE >"/lc/out/$1.ul" 2>&1'
+
+# ct_list_dirs OUTNAME ENV BIND...: lists (CT_LISTCMD) in a fresh container
+# on $ROOT with BINDs (HOSTDIR:CTDIR); results in $SCRATCH/out/OUTNAME*.
+ct_list_dirs() {
+  _cl_out=$1 _cl_env=$2; shift 2
+  in_container "$ROOT" "$@" -- \
+    sh -c "$CT_LISTCMD" sh "$_cl_out" "$_cl_env" "$UL"
+}
+
+# listed_ok NAME OUTNAME: PASS when the listing OUTNAME (of CT_LISTCMD)
+# had status 0 and nothing on stderr.
+listed_ok() {
+  check "$1: exit status 0" test "$(cat "$SCRATCH/out/$2.status")" = 0
+  check "$1: nothing on stderr" test ! -s "$SCRATCH/out/$2.err"
+}
+
 # same_output NAME CMD1 -- CMD2: runs both and compares stdout, stderr and
 # exit status byte for byte; reports NAME.  Listings can change when other
 # processes attach devices meanwhile, so a difference is tried twice more,
