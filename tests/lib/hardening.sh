@@ -84,9 +84,10 @@ lines_for() {
 }
 
 # ul_cell DEVICE: prints the BACK-FILE text util-linux prints for DEVICE
-# alone (no padding: one device, one row).
+# alone (no padding: one device, one row): the losetup compared with,
+# where the comparisons run ($RUN "$REF", tests/lib/ul-target.sh).
 ul_cell() {
-  "$UL" -l -n -O BACK-FILE "$1"
+  $RUN "$REF" -l -n -O BACK-FILE "$1"
 }
 
 # detach_ours FILE...: detaches every loop device bound to one of FILEs,

@@ -52,14 +52,29 @@ need_unshare() {
 
 SCRATCH=
 
-# The devices this script attached are recorded one a line, "DEVICE=INODE",
-# in $SCRATCH/.devices: a file, so that attach works in $(...) subshells.
+# file_id FILE: prints the device and inode of FILE as util-linux losetup
+# shows a backing file's (columns BACK-MAJ:MIN,BACK-INO): "MAJ:MIN INO".
+# An inode number alone can repeat on another file system.
+file_id() {
+  stat -c '%Hd:%Ld %i' "$1"
+}
+
+# still_ours DEVICE ID: true when DEVICE is bound and its backing file has
+# ID (as file_id prints it); false when it is free, gone or bound to
+# another file (a device number freed and taken by someone else).
+still_ours() {
+  _so_cur=$("$UL" -n -O BACK-MAJ:MIN,BACK-INO "$1" 2>/dev/null     | awk 'NF == 2 { print $1, $2 }')
+  [ -n "$_so_cur" ] && [ "$_so_cur" = "$2" ]
+}
+
+# The devices this script attached are recorded one a line,
+# "DEVICE=MAJ:MIN INO" (file_id of the backing file), in $SCRATCH/.devices:
+# a file, so that attach works in $(...) subshells.
 lc_cleanup() {
   set +e
   if [ -n "$SCRATCH" ] && [ -f "$SCRATCH/.devices" ]; then
-    while IFS='=' read -r _dev _ino; do
-      _cur=$("$UL" -n -O BACK-INO "$_dev" 2>/dev/null | tr -d ' ')
-      if [ -n "$_cur" ] && [ "$_cur" = "$_ino" ]; then
+    while IFS='=' read -r _dev _id; do
+      if still_ours "$_dev" "$_id"; then
         "$UL" -d "$_dev"
       fi
     done <"$SCRATCH/.devices"
@@ -87,7 +102,7 @@ lc_init() {
 # track DEVICE FILE: remembers that this script attached DEVICE to FILE
 # (a host path), so that lc_cleanup detaches it.
 track() {
-  printf '%s=%s\n' "$1" "$(stat -c %i "$2")" >>"$SCRATCH/.devices"
+  printf '%s=%s\n' "$1" "$(file_id "$2")" >>"$SCRATCH/.devices"
 }
 
 # attach FILE: attaches FILE on the host with util-linux losetup and
@@ -98,22 +113,37 @@ attach() {
   printf '%s\n' "$_d"
 }
 
+# fs_known TYPE: true when the kernel has file system TYPE, loading its
+# module if need be.
+fs_known() {
+  cut -f 2 /proc/filesystems | grep -qx "$1" && return 0
+  modprobe "$1" 2>/dev/null
+  cut -f 2 /proc/filesystems | grep -qx "$1"
+}
+
 # fs_mount TYPE DIR: mounts a new, empty file system of TYPE at DIR (made
 # if need be): tmpfs, or ext4, xfs, btrfs... made by mkfs.TYPE on an
 # image in $SCRATCH attached to a loop device of this script's.  lc_cleanup
-# unmounts it.  Returns 2 when mkfs.TYPE or the kernel's TYPE is missing,
-# 1 on any other failure.
+# unmounts it.  Returns 2 only when TYPE is missing here (no mkfs.TYPE, or
+# the kernel has no TYPE); 1 on any other failure, with what mkfs and
+# mount said copied to the log (lines "  | ...", not results).
 fs_mount() {
+  if [ "$1" != tmpfs ] && ! command -v "mkfs.$1" >/dev/null 2>&1; then
+    return 2
+  fi
+  fs_known "$1" || return 2
   mkdir -p "$2" || return 1
   if [ "$1" = tmpfs ]; then
-    mount -t tmpfs lc-test "$2" || return 2
+    mount -t tmpfs lc-test "$2" || return 1
   else
-    command -v "mkfs.$1" >/dev/null 2>&1 || return 2
     _fsimg=$(mktemp "$SCRATCH/fs-$1.XXXXXX") || return 1
     truncate -s 320M "$_fsimg" || return 1
     _fsdev=$(attach "$_fsimg") || return 1
-    "mkfs.$1" -q "$_fsdev" >"$_fsimg.log" 2>&1 || return 1
-    mount -t "$1" "$_fsdev" "$2" 2>>"$_fsimg.log" || return 2
+    if ! "mkfs.$1" -q "$_fsdev" >"$_fsimg.log" 2>&1 \
+       || ! mount -t "$1" "$_fsdev" "$2" 2>>"$_fsimg.log"; then
+      sed 's/^/  | /' "$_fsimg.log"
+      return 1
+    fi
   fi
   printf '%s\n' "$2" >>"$SCRATCH/.mounts"
 }
@@ -183,6 +213,29 @@ ct_attach() {
     /dev/loop*) track "$DEV" "$_ct_host" ;;
     *) DEV=; return 1 ;;
   esac
+}
+
+# CT_LISTCMD: the script that lists inside a container, run as
+# sh -c "$CT_LISTCMD" sh OUTNAME ENV: the program under test with ENV
+# (VAR=VALUE words, or empty) into /lc/out/OUTNAME (.err, .status), and
+# util-linux losetup into /lc/out/OUTNAME.ul.
+CT_LISTCMD='env $2 /lc/bin/losetup-container -l -O NAME,BACK-FILE \
+    >"/lc/out/$1" 2>"/lc/out/$1.err"; echo $? >"/lc/out/$1.status"
+  "$3" -l -O NAME,BACK-FILE >"/lc/out/$1.ul" 2>&1'
+
+# ct_list_dirs OUTNAME ENV BIND...: lists (CT_LISTCMD) in a fresh container
+# on $ROOT with BINDs (HOSTDIR:CTDIR); results in $SCRATCH/out/OUTNAME*.
+ct_list_dirs() {
+  _cl_out=$1 _cl_env=$2; shift 2
+  in_container "$ROOT" "$@" -- \
+    sh -c "$CT_LISTCMD" sh "$_cl_out" "$_cl_env" "$UL"
+}
+
+# listed_ok NAME OUTNAME: PASS when the listing OUTNAME (of CT_LISTCMD)
+# had status 0 and nothing on stderr.
+listed_ok() {
+  check "$1: exit status 0" test "$(cat "$SCRATCH/out/$2.status")" = 0
+  check "$1: nothing on stderr" test ! -s "$SCRATCH/out/$2.err"
 }
 
 # same_output NAME CMD1 -- CMD2: runs both and compares stdout, stderr and

@@ -68,3 +68,11 @@ else
   REF=$UL
   RUN=
 fi
+
+# ul_version: prints the version of the util-linux compared with ("2.38.1"),
+# from "$REF --version" run where the comparisons run; nothing when it
+# cannot be told.
+ul_version() {
+  $RUN "$REF" --version 2>/dev/null \
+    | sed -n 's/.* util-linux \([^ ]*\)$/\1/p'
+}

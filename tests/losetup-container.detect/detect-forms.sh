@@ -24,7 +24,7 @@ if [ ! -x "$FORMS" ]; then
   exit 0
 fi
 
-version=$($RUN "$REF" --version 2>/dev/null | sed -n 's/.* util-linux \([^ ]*\)$/\1/p')
+version=$(ul_version)
 if [ -z "$version" ]; then
   fail "detection forms: the version of $REF"
   exit 0

@@ -33,9 +33,9 @@ sysblock_prepare "$DEV" && sysblock_mount || { fail "private /sys/block"; exit 0
 expect_back_file "precondition: util-linux shows the cut path" \
   "$SCRATCH/ul" "$DEV" "/$NAME"
 
-# as_losetup NAME VALUE: with the variable set to VALUE our listing is
+# uncorrected NAME VALUE: with the variable set to VALUE our listing is
 # util-linux's, byte for byte (stdout, stderr, status).
-as_losetup() {
+uncorrected() {
   same_output "$1: losetup's line" \
     env LOSETUP_CONTAINER_BIND_MOUNTS="$2" "$LC" $LIST -- "$UL" $LIST
 }
@@ -65,8 +65,8 @@ trace_says() {
 }
 
 # --- empty ----------------------------------------------------------------
-as_losetup "unset" ""
-as_losetup "only separators" ":::
+uncorrected "unset" ""
+uncorrected "only separators" ":::
 :
 ::"
 corrected "empty entries around the pool" "::$POOL::
@@ -76,15 +76,15 @@ corrected "a trailing slash" "$POOL///" "$FILE"
 # --- relative, . and .. ---------------------------------------------------
 cd / || exit 1
 REL=${POOL#/}
-as_losetup "relative (it would work from /)" "$REL"
+uncorrected "relative (it would work from /)" "$REL"
 trace_says "relative" "$REL" \
   "bind mount \"$REL\": refused: not an absolute path without . or .. components"
-as_losetup "a .. component" "$SCRATCH/root/../pool"
+uncorrected "a .. component" "$SCRATCH/root/../pool"
 trace_says "a .. component" "$SCRATCH/root/../pool" \
   "bind mount \"$SCRATCH/root/../pool\": refused: not an absolute path"
-as_losetup "a . component" "$SCRATCH/./pool"
-as_losetup "ending in /." "$POOL/."
-as_losetup "ending in /.." "$POOL/$NAME/.."
+uncorrected "a . component" "$SCRATCH/./pool"
+uncorrected "ending in /." "$POOL/."
+uncorrected "ending in /.." "$POOL/$NAME/.."
 corrected "refused entries, then the pool" \
   "$REL:$SCRATCH/root/../pool:$SCRATCH/./pool:$POOL" "$FILE"
 
@@ -92,9 +92,9 @@ corrected "refused entries, then the pool" \
 # The same name in another directory is another file: never taken.
 mkdir "$SCRATCH/decoy"
 truncate -s 1M "$SCRATCH/decoy/$NAME"
-as_losetup "a decoy with the same name" "$SCRATCH/decoy"
+uncorrected "a decoy with the same name" "$SCRATCH/decoy"
 corrected "a decoy first, then the pool" "$SCRATCH/decoy:$POOL" "$FILE"
-as_losetup "the root directory" "/"
+uncorrected "the root directory" "/"
 # A symbolic link to the pool leads to the very file: a right path.
 ln -s "$POOL" "$SCRATCH/link"
 corrected "a symbolic link to the pool" "$SCRATCH/link" "$SCRATCH/link/$NAME"
@@ -102,14 +102,14 @@ corrected "a symbolic link to the pool" "$SCRATCH/link" "$SCRATCH/link/$NAME"
 # --- beyond PATH_MAX ------------------------------------------------------
 LONG=$(awk 'BEGIN { s = ""; while (length(s) < 5000) s = s "/long-directory-name"; print s }')
 HUGE=$(awk 'BEGIN { s = ""; while (length(s) < 120000) s = s "/long-directory-name"; print s }')
-as_losetup "an entry of ${#LONG} bytes" "$LONG"
-as_losetup "an entry of ${#HUGE} bytes" "$HUGE"
+uncorrected "an entry of ${#LONG} bytes" "$LONG"
+uncorrected "an entry of ${#HUGE} bytes" "$HUGE"
 corrected "long entries, then the pool" "$LONG:$HUGE:$POOL" "$FILE"
 corrected "the pool, then a long entry" "$POOL:$HUGE" "$FILE"
 
 # --- thousands of entries (under the 128 KiB a single variable may hold) --
 MANY=$(awk 'BEGIN { for (i = 0; i < 10000; i++) printf "/n/%d:", i }')
-as_losetup "10000 entries, none right" "$MANY"
+uncorrected "10000 entries, none right" "$MANY"
 corrected "10000 entries, then the pool" "$MANY$POOL" "$FILE"
 NLMANY=$(awk 'BEGIN { for (i = 0; i < 10000; i++) printf "\n\n/n/%d", i }')
 corrected "10000 entries and empty lines, then the pool" "$NLMANY

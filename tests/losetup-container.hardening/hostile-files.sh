@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # hostile-files.sh -- backing files whose names are hard to print: a
-# newline, a tab, invalid UTF-8, a path of 4000 bytes, and one beyond
-# PATH_MAX that the kernel itself cannot render.
+# newline, a tab, UTF-8 (escaped or not by the locale), invalid UTF-8, a
+# literal backslash-x, a path of 4000 bytes, and one beyond PATH_MAX that
+# the kernel itself cannot render.
 #
 # Each file is attached twice: on the host (util-linux then prints the
 # whole path, escaped its way) and inside a container that exits (the
@@ -12,7 +13,9 @@
 # way, in the C locale and in a UTF-8 one; where nothing is corrected it
 # must be util-linux's listing byte for byte.  The listing runs in a
 # private mount namespace whose /sys/block holds only this script's
-# devices.
+# devices.  Against this machine's losetup, or in a root given by
+# LC_UL_ROOT (tests/lib/ul-target.sh; run so by ul-roots.sh for each
+# util-linux release).
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/hardening.sh"
@@ -29,6 +32,7 @@ NEWLINE="$POOL/new
 line.img"
 TAB="$POOL/tab	and space é.img"
 BADUTF8=$POOL/$(printf 'bad-\377\376-\300\257.img')
+BACKSLASH="$POOL/back\\x41slash.img"
 # A directory chain that brings the whole path to exactly 4000 bytes.
 DEEP=$POOL
 while [ $(( ${#DEEP} + 200 )) -lt 3980 ]; do
@@ -55,6 +59,7 @@ check "the long path is 4000 bytes" test ${#LONG} = 4000
 attach_both NEWLINE "$NEWLINE"
 attach_both TAB "$TAB"
 attach_both BADUTF8 "$BADUTF8"
+attach_both BACKSLASH "$BACKSLASH"
 attach_both LONG "$LONG"
 
 # Beyond PATH_MAX: built and attached from inside (relative names), so
@@ -83,11 +88,14 @@ for loc in C C.UTF-8; do
   export LC_ALL=$loc
   # Nothing to correct without a bind list: util-linux's listing, exactly
   # (the host devices show whole paths, the container ones cut paths).
-  same_output "$loc: the listing is losetup's" "$LC" $LIST -- "$UL" $LIST
+  same_output "$loc: the listing is losetup's" \
+    $RUN "$LC" $LIST -- $RUN "$REF" $LIST
   same_output "$loc: with a trace, stdout is still losetup's" \
-    sh -c 'LOSETUP_CONTAINER_DEBUG=1 "$@" 2>/dev/null' sh "$LC" $LIST -- "$UL" $LIST
+    $RUN sh -c 'LOSETUP_CONTAINER_DEBUG=1 "$@" 2>/dev/null' sh "$LC" $LIST -- \
+    $RUN "$REF" $LIST
 
-  LOSETUP_CONTAINER_BIND_MOUNTS=$POOL "$LC" $LIST >"$SCRATCH/b.out" 2>"$SCRATCH/b.err"
+  $RUN env LOSETUP_CONTAINER_BIND_MOUNTS="$POOL" "$LC" $LIST \
+    >"$SCRATCH/b.out" 2>"$SCRATCH/b.err"
   st=$?
   check "$loc: corrected listing: status 0" test "$st" = 0
   check "$loc: corrected listing: nothing on stderr" test ! -s "$SCRATCH/b.err"
@@ -96,7 +104,7 @@ for loc in C C.UTF-8; do
   else
     fail "$loc: corrected listing: well formed"; printf '%s\n' "$out"
   fi
-  for label in NEWLINE TAB BADUTF8 LONG; do
+  for label in NEWLINE TAB BADUTF8 BACKSLASH LONG; do
     eval "h=\${HOST_$label:-} c=\${CT_$label:-}"
     [ -n "$h" ] && [ -n "$c" ] || continue
     want=$(ul_cell "$h")
@@ -113,7 +121,7 @@ for loc in C C.UTF-8; do
       test -n "$(lines_for "$HUGE_DEV" "$SCRATCH/b.out")"
     check "$loc: beyond PATH_MAX: its line is util-linux's" \
       test "$(lines_for "$HUGE_DEV" "$SCRATCH/b.out")" = \
-           "$("$UL" $LIST | LC_ALL=C awk -v d="$HUGE_DEV" 'NR > 1 && $1 == d')"
+           "$($RUN "$REF" $LIST | LC_ALL=C awk -v d="$HUGE_DEV" 'NR > 1 && $1 == d')"
   fi
 done
 exit 0

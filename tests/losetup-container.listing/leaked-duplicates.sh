@@ -11,7 +11,7 @@
 #
 # The recipe lists and detaches through "losetup" in PATH: here a guard
 # that shows it only this script's devices (others may exist on the
-# machine) and refuses to detach any other.
+# machine), refuses to detach any other, and refuses every other request.
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 need_unshare "the recipe for leaked duplicates"
@@ -82,26 +82,57 @@ done
 check "one duplicate is mounted" test -s "$SCRATCH/mounted"
 check "one duplicate is held open by a process" test -s "$SCRATCH/opened"
 
-# The guard: the listing of this script's devices only (the header kept),
-# and a detach of this script's devices only.
-cat >"$SCRATCH/guard/losetup" <<EOF
+# The guard: exactly the two forms the recipe uses, nothing else.  The
+# listing "-l -O NAME,BACK-FILE" shows this script's devices only (the
+# header kept); "-d DEV" detaches DEV only when it is one of this script's.
+# Any other argv (more arguments, --detach, -D, -d further on) is refused:
+# logged to LOG/refused, exit 1, util-linux never reached.
+# make_guard DIR ORIGINAL LOG: writes the guard as DIR/losetup, handing
+# accepted requests to ORIGINAL.
+make_guard() {
+  cat >"$1/losetup" <<GUARD
 #!/bin/sh
-if [ "\$1" = -d ]; then
+if [ \$# = 2 ] && [ "\$1" = -d ]; then
   case " $MINE " in
-    *" \$2 "*) echo "\$2" >>"$SCRATCH/detached"; exec "$UL" -d "\$2" ;;
+    *" \$2 "*) echo "\$2" >>"$3/detached"; exec "$2" -d "\$2" ;;
   esac
-  echo "\$2" >>"$SCRATCH/refused"
-  exit 1
+elif [ \$# = 3 ] && [ "\$1" = -l ] && [ "\$2" = -O ] \\
+     && [ "\$3" = NAME,BACK-FILE ]; then
+  "$LC" "\$@" >"$3/listing" || exit
+  awk -v mine=" $MINE " 'NR == 1 || index(mine, " " \$1 " ")' "$3/listing"
+  exit
 fi
-"$LC" "\$@" >"$SCRATCH/listing" || exit
-awk -v mine=" $MINE " 'NR == 1 || index(mine, " " \$1 " ")' "$SCRATCH/listing"
-EOF
-chmod 755 "$SCRATCH/guard/losetup"
+printf '%s\\n' "\$*" >>"$3/refused"
+exit 1
+GUARD
+  chmod 755 "$1/losetup"
+}
+make_guard "$SCRATCH/guard" "$UL" "$SCRATCH"
+
+# The guard itself, with a stand-in for util-linux that only logs: every
+# form but the two is refused and reaches nothing.
+mkdir "$SCRATCH/guard-test" "$SCRATCH/guard-log"
+printf '#!/bin/sh\necho "$*" >>"%s/reached"\n' "$SCRATCH/guard-log" \
+  >"$SCRATCH/guard-test/ul"
+chmod 755 "$SCRATCH/guard-test/ul"
+make_guard "$SCRATCH/guard-test" "$SCRATCH/guard-test/ul" "$SCRATCH/guard-log"
+for args in "-d $A3 $B1" "--detach $A3" "-D" "-a -d $A3" "-d" \
+    "-d /dev/loop-not-mine" "-l" "-l -O NAME,BACK-FILE -a" \
+    "-O NAME,BACK-FILE -l"; do
+  rm -f "$SCRATCH/guard-log/refused"
+  # shellcheck disable=SC2086
+  "$SCRATCH/guard-test/losetup" $args >/dev/null 2>&1; st=$?
+  check "the guard refuses 'losetup $args'" \
+    sh -c 'test "$1" != 0 && test -s "$2/refused" && test ! -e "$2/reached"' \
+    sh "$st" "$SCRATCH/guard-log"
+done
+"$SCRATCH/guard-test/losetup" -d "$A3"
+check "the guard hands 'losetup -d' of this script's device on" \
+  grep -qx -e "-d $A3" "$SCRATCH/guard-log/reached"
 
 # attached DEV FILE: true when DEV still has FILE (of the pool) behind it.
 attached() {
-  [ "$("$UL" -n -O BACK-INO "$1" 2>/dev/null | tr -d ' ')" \
-    = "$(stat -c %i "$SCRATCH/pool/$2")" ]
+  still_ours "$1" "$(file_id "$SCRATCH/pool/$2")"
 }
 
 not_attached() { ! attached "$@"; }

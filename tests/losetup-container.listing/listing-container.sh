@@ -11,7 +11,6 @@ lc_init
 
 ROOT=$SCRATCH/root
 mkdir "$ROOT"
-LIST="/lc/bin/losetup-container -l -O NAME,BACK-FILE"
 
 # ct_list OUTNAME [ENV=VALUE]... -- BIND...: lists inside a fresh container
 # with BINDs; our listing in $SCRATCH/out/OUTNAME (.err, .status), losetup's
@@ -19,16 +18,7 @@ LIST="/lc/bin/losetup-container -l -O NAME,BACK-FILE"
 ct_list() {
   _out=$1; shift
   _env=; while [ "$1" != "--" ]; do _env="$_env $1"; shift; done; shift
-  in_container "$ROOT" "$@" -- sh -c '
-    env $2 $3 >"/lc/out/$1" 2>"/lc/out/$1.err"; echo $? >"/lc/out/$1.status"
-    "$4" -l -O NAME,BACK-FILE >"/lc/out/$1.ul" 2>&1' \
-    sh "$_out" "$_env" "$LIST" "$UL"
-}
-
-# listed_ok NAME OUTNAME: status 0 and nothing on stderr.
-listed_ok() {
-  check "$1: exit status 0" test "$(cat "$SCRATCH/out/$2.status")" = 0
-  check "$1: nothing on stderr" test ! -s "$SCRATCH/out/$2.err"
+  ct_list_dirs "$_out" "$_env" "$@"
 }
 
 # --- the seed's scene -----------------------------------------------------

@@ -23,7 +23,7 @@ rm "$F/deleted.img"
 
 # An unbound device that exists: attached, then detached again.
 truncate -s 1M "$F/gone.img"
-gone=$("$UL" --show -f "$F/gone.img") && "$UL" -d "$gone"
+gone=$(attach "$F/gone.img") && "$UL" -d "$gone"
 
 LIST="-l -O NAME,BACK-FILE"
 for loc in C C.UTF-8; do

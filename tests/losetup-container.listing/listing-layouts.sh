@@ -21,7 +21,6 @@ lc_init
 
 ROOT=$SCRATCH/root
 mkdir "$ROOT"
-LIST="/lc/bin/losetup-container -l -O NAME,BACK-FILE"
 
 # Run inside a container that has the bound file's directory at
 # /lc/filesrc, with CTPATH NAME COMMAND...: binds /lc/filesrc/NAME at
@@ -31,32 +30,14 @@ FILEBIND='mkdir -p "${1%/*}" && touch "$1" && mount --bind "/lc/filesrc/$2" "$1"
   && umount /lc/filesrc && shift 2 && exec "$@"'
 FILEBIND=$(printf '%s' "$FILEBIND" | tr '\n' ' ')
 
-# LISTCMD OUTNAME ENV: the command, run in a container, that lists with
-# ENV (VAR=VALUE or empty) into /lc/out/OUTNAME (.err, .status), and lists
-# with util-linux into OUTNAME.ul.
-LISTCMD='env $2 $3 >"/lc/out/$1" 2>"/lc/out/$1.err"; echo $? >"/lc/out/$1.status"
-  "$4" -l -O NAME,BACK-FILE >"/lc/out/$1.ul" 2>&1'
-
-# ct_list OUTNAME ENV FILE CTFILE [BIND]...: lists in a container that has
-# FILE (a host path) bound at CTFILE and each BIND (HOSTDIR:CTDIR).
+# ct_list OUTNAME ENV FILE CTFILE [BIND]...: lists (CT_LISTCMD) in a
+# container that has FILE (a host path) bound at CTFILE and each BIND
+# (HOSTDIR:CTDIR).
 ct_list() {
   _out=$1 _env=$2 _file=$3 _ctfile=$4; shift 4
   in_container "$ROOT" "${_file%/*}:/lc/filesrc" "$@" -- \
     sh -c "$FILEBIND" sh "$_ctfile" "${_file##*/}" \
-    sh -c "$LISTCMD" sh "$_out" "$_env" "$LIST" "$UL"
-}
-
-# ct_list_dirs OUTNAME ENV BIND...: lists in a container with BINDs only.
-ct_list_dirs() {
-  _out=$1 _env=$2; shift 2
-  in_container "$ROOT" "$@" -- \
-    sh -c "$LISTCMD" sh "$_out" "$_env" "$LIST" "$UL"
-}
-
-# listed_ok NAME OUTNAME: status 0 and nothing on stderr.
-listed_ok() {
-  check "$1: exit status 0" test "$(cat "$SCRATCH/out/$2.status")" = 0
-  check "$1: nothing on stderr" test ! -s "$SCRATCH/out/$2.err"
+    sh -c "$CT_LISTCMD" sh "$_out" "$_env" "$UL"
 }
 
 # show_trace OUTNAME: copies a trace to the log (not a result line).

@@ -10,7 +10,7 @@
 need_unshare "lost nodes"
 lc_init
 
-version=$($RUN "$REF" --version 2>/dev/null | sed -n 's/.* util-linux \([^ ]*\)$/\1/p')
+version=$(ul_version)
 echo "util-linux $version"
 case $version in
   2.3[0-9]|2.3[0-9].*|2.3[0-9]-*) lost=no ;;

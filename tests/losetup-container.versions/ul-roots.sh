@@ -8,8 +8,10 @@
 # libsmartcols and libmount and this build's program bound in
 # (tests/lib/ul-target.sh), the scripts that compare with losetup:
 # host listings, the plain printer and terminals, missing and foreign
-# /dev nodes, the pass-through matrix and the detection table.  Their
-# results come back prefixed with the suite's name.
+# /dev nodes, the pass-through matrix, the detection table and backing
+# files with odd names (newline, invalid UTF-8, UTF-8 escaped by locale,
+# a literal backslash-x).  Their results come back prefixed with the
+# suite's name.
 #
 # A machine without debootstrap or without the archive reports
 # UNSUPPORTED.
@@ -39,7 +41,8 @@ SCRIPTS="losetup-container.listing/listing-host.sh
          losetup-container.listing/listing-plain.sh
          losetup-container.listing/listing-lost.sh
          losetup-container.passthrough/passthrough.sh
-         losetup-container.detect/detect-forms.sh"
+         losetup-container.detect/detect-forms.sh
+         losetup-container.hardening/hostile-files.sh"
 
 lc_init
 trap 'roots_cleanup; lc_cleanup' EXIT
