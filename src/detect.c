@@ -138,8 +138,12 @@ columns_in (unsigned int version, int argc, char *const *argv,
             const char **columns_out)
 {
   /* getopt_long permutes its array; work on a copy of the pointers so the
-     original losetup gets ARGV exactly as we were given it.  */
-  char **copy = xnmalloc (argc + 1, sizeof *copy);
+     original losetup gets ARGV exactly as we were given it.  The copy of
+     a short ARGV, every call in practice, is on the stack: a call handed
+     over then never starts malloc (three system calls of its own).  */
+  char *small[16];
+  char **copy = ((size_t) argc < sizeof small / sizeof *small ? small
+                 : xnmalloc (argc + 1, sizeof *copy));
   const char *columns = NULL;
   struct grammar g;
   bool other = false;
@@ -159,7 +163,8 @@ columns_in (unsigned int version, int argc, char *const *argv,
     }
   other = other || optind != argc;
   optind = 0;
-  free (copy);
+  if (copy != small)
+    free (copy);
 
   *columns_out = columns;
   return !other && columns != NULL;
