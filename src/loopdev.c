@@ -390,8 +390,9 @@ facts_from_other (struct loop_scan *scan, struct loop_facts *f,
   attr = xasprintf ("%s/%u:%u/loop/backing_file", scan->sys_dev_block,
                     major (st.st_rdev), minor (st.st_rdev));
   *text = loop_read_attribute (AT_FDCWD, attr);
+  err = errno;                  /* the read's, whatever free does to it */
   free (attr);
-  if ((*text == NULL && (unbound (errno) || f->lost))
+  if ((*text == NULL && (unbound (err) || f->lost))
       || (!f->lost && !read_info (scan, f, true)))
     {
       free (*text);

@@ -63,7 +63,8 @@ file_id() {
 # ID (as file_id prints it); false when it is free, gone or bound to
 # another file (a device number freed and taken by someone else).
 still_ours() {
-  _so_cur=$("$UL" -n -O BACK-MAJ:MIN,BACK-INO "$1" 2>/dev/null     | awk 'NF == 2 { print $1, $2 }')
+  _so_cur=$("$UL" -n -O BACK-MAJ:MIN,BACK-INO "$1" 2>/dev/null \
+             | awk 'NF == 2 { print $1, $2 }')
   [ -n "$_so_cur" ] && [ "$_so_cur" = "$2" ]
 }
 
