@@ -8,7 +8,8 @@
 # loop devices report UNSUPPORTED elsewhere.
 #
 # Layout: tests/losetup-container.AREA/ holds an area's .exp files and the
-# scripts they run, beside them (lc_script); tests/unit/ the unit test
+# scripts they run, beside them (lc_script: X.exp runs X.sh, or lc_unit:
+# tests/unit/test-X); tests/unit/ the unit test
 # programs (lc_unit); tests/lib/ the shared helpers, Tcl and shell;
 # tests/helpers/ the helper programs below.
 

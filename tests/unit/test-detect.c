@@ -6,7 +6,7 @@
    says which versions of losetup read it as the request.  The pass-through
    tests check the other half (that what is not intercepted reaches losetup
    intact).  Run as "test-detect --forms VERSION", it prints the forms and
-   what VERSION should make of them, for tests/losetup-container.detect/detect-forms.sh,
+   what VERSION should make of them, for tests/losetup-container.detect/forms.sh,
    which proves each against a real losetup of that version.  */
 
 #include <config.h>

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# docs-man.sh -- the man page: it renders without a warning,
+# man.sh -- the man page: it renders without a warning,
 # has the sections an operator looks for, names everything --help names,
 # carries the program's version, and "make install" puts it in man8.
 #

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# listing-lost.sh -- containers whose /dev lacks the loop nodes, or has
+# lost.sh -- containers whose /dev lacks the loop nodes, or has
 # nodes that are other devices: the listing is losetup's to the byte.
 # util-linux 2.40 and later list a bound device whose node is missing as
 # "/dev/loopN (lost)"; older ones leave it out.  Against this machine's

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# pkg-deb.sh -- the Debian package, end to end.
+# deb.sh -- the Debian package, end to end.
 #
 # Builds the package with "dpkg-buildpackage -us -uc -b" from a clean copy
 # of the source (what git tracks, plus untracked files it does not ignore)

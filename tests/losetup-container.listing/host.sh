@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# listing-host.sh -- devices set up on the host: the listing is util-linux
+# host.sh -- devices set up on the host: the listing is util-linux
 # losetup's to the byte (widths, escaping, " (deleted)", order), and each
 # of our devices shows the path it was given.  Against this machine's
 # losetup, or in a root given by LC_UL_ROOT (tests/lib/ul-target.sh).

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# pkg-rpm.sh -- the RPM package (losetup-container.spec.in).
+# rpm.sh -- the RPM package (losetup-container.spec.in).
 #
 # Builds the release tarball with "make dist" and the packages with
 # "rpmbuild -ta" on it, reads the scriptlets back from the binary package,

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# docs-version.sh -- one version: AC_INIT's in configure.ac, as config.h
+# version.sh -- one version: AC_INIT's in configure.ac, as config.h
 # has it, is the one --version prints, the man page's .TH line carries,
 # the RPM spec builds and debian/changelog's newest entry packages.
 #

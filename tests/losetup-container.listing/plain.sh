@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# listing-plain.sh -- the table of printable-ASCII paths bound for a pipe or
+# plain.sh -- the table of printable-ASCII paths bound for a pipe or
 # a file is printed without libsmartcols (src/listing.c, print_plain): it
 # must still be util-linux losetup's to the byte.  A path that needs
 # escaping, or a terminal, sends the table back to libsmartcols: the same

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# listing-layouts.sh -- the layouts that only the mount table and stat()
+# layouts.sh -- the layouts that only the mount table and stat()
 # resolve, on each file system the backing file can live on (tmpfs, and
 # ext4, XFS and btrfs made by this script on its own loop devices):
 #   1. a single file bound into the container;
