@@ -31,6 +31,7 @@ else
       $RUN env PATH="$SCRATCH/ul:$PATH" losetup $args
     # Under its own name with the variable set, as the images' shim runs
     # it: the same bytes (the original is run by the name "losetup").
+    # This is the one home of --version, -V, --help and -h behind the shim.
     # shellcheck disable=SC2086
     same_output "same as losetup under its own name with the variable: $desc" \
       $RUN "$LC" $args -- $RUN env PATH="$SCRATCH/ul:$PATH" losetup $args
@@ -42,6 +43,7 @@ no arguments
 -V	-V
 -h	-h
 --help	--help
+--help with another argument	--help -a
 unknown option	-x
 unknown long option	--bogus
 ambiguous --out	-l --out NAME,BACK-FILE
