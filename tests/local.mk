@@ -54,6 +54,11 @@ tests_helpers_loop_attach_SOURCES = tests/helpers/loop-attach.c
 # Plain C, no gnulib: they stand for programs outside this project.
 tests_helpers_fake_original_CPPFLAGS =
 tests_helpers_loop_attach_CPPFLAGS =
+# And one that reads src/ulversions.c's table for the scripts.
+check_PROGRAMS += tests/helpers/ul-has
+tests_helpers_ul_has_SOURCES = tests/helpers/ul-has.c
+tests_helpers_ul_has_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
+tests_helpers_ul_has_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 
 # Whole folders: each area's .exp files and the scripts beside them, and
 # the shared helpers in tests/lib.

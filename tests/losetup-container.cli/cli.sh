@@ -20,8 +20,7 @@ check "--help starts with a usage line" \
   sh -c 'head -n 1 "$1" | grep -q "^Usage: losetup-container "' sh "$SCRATCH/help"
 for word in --help --version LOSETUP_CONTAINER_ORIGINAL_LOSETUP \
             LOSETUP_CONTAINER_BIND_MOUNTS LOSETUP_CONTAINER_DEBUG \
-            "NAME,BACK-FILE" /usr/sbin/losetup.distrib \
-            /usr/sbin/losetup.usr-is-merged /usr/sbin/losetup.util-linux; do
+            "NAME,BACK-FILE" $DEFAULT_ORIGINALS; do
   check "--help mentions $word" grep -qF -- "$word" "$SCRATCH/help"
 done
 # configure.ac gives no bug address, so --help names none (an empty one
@@ -38,8 +37,7 @@ check "--help lists ${CONFIGURED:-/usr/sbin/losetup.distrib} first" \
   test "$first" = "${CONFIGURED:-/usr/sbin/losetup.distrib}"
 # The original it would run: the first of those places that exists.
 NOW=
-for p in $CONFIGURED /usr/sbin/losetup.distrib /usr/sbin/losetup.usr-is-merged \
-         /usr/sbin/losetup.util-linux /usr/sbin/losetup /sbin/losetup; do
+for p in $CONFIGURED $DEFAULT_ORIGINALS; do
   if [ -e "$p" ]; then NOW=$p; break; fi
 done
 check "--help names the original it would run (${NOW:-none})" \

@@ -25,7 +25,6 @@ rm "$F/deleted.img"
 truncate -s 1M "$F/gone.img"
 gone=$(attach "$F/gone.img") && "$UL" -d "$gone"
 
-LIST="-l -O NAME,BACK-FILE"
 for loc in C C.UTF-8; do
   # shellcheck disable=SC2086
   LC_ALL=$loc same_output "LC_ALL=$loc: same bytes as losetup" \

@@ -21,7 +21,6 @@ for name in a.img "with space.img" 'back\slash.img' "$long.img" gone.img \
 done
 rm "$F/gone.img"
 
-LIST="-l -O NAME,BACK-FILE"
 # shellcheck disable=SC2086
 {
   same_output "printable ASCII, LC_ALL=C: same bytes as losetup" \

@@ -184,8 +184,7 @@ if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
     [ -L /sbin ] || mount -t tmpfs none /sbin
     "$1" -a >/dev/null 2>"$2"; echo $? >"$3"' sh "$WRAP" "$SCRATCH/e" "$SCRATCH/s"
   check "no original anywhere: 127" test "$(cat "$SCRATCH/s")" = 127
-  for p in /usr/sbin/losetup.distrib /usr/sbin/losetup.usr-is-merged \
-           /usr/sbin/losetup.util-linux /usr/sbin/losetup /sbin/losetup; do
+  for p in $DEFAULT_ORIGINALS; do
     check "no original anywhere: names $p" grep -qF "$p (not found)" "$SCRATCH/e"
   done
 else
