@@ -70,6 +70,7 @@ static struct
 #undef SC_MEMBER
 } sc;
 
+DYNLIB_NOTE ("table", "prints the listing", "required", SMARTCOLS_SONAME);
 /* Loads libsmartcols into SC, once.  Returns true when it is loaded;
    false with the reason in *WHY.  */
 static bool

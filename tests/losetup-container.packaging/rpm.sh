@@ -160,6 +160,10 @@ check "it build-requires libsmartcols and libmount by pkgconfig names" \
   lists "$(rpm -qp --nosignature --requires "$SRPM" 2>/dev/null)" \
     '^pkgconfig(smartcols)' '^pkgconfig(mount)'
 
+check "it requires the libraries the program dlopen()s, from its .note.dlopen" \
+  lists "$(q --requires)" '^libmount\.so\.1()(64bit)$' \
+    '^libsmartcols\.so\.1()(64bit)$'
+
 files=$(q -l)
 check "it ships /usr/sbin/losetup-container and its man page" \
   lists "$files" '^/usr/sbin/losetup-container$' \
