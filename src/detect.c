@@ -206,15 +206,6 @@ columns_in (unsigned int version, int argc, char *const *argv,
   return !other && columns != NULL;
 }
 
-bool
-is_list_request_in (unsigned int version, int argc, char *const *argv)
-{
-  const char *columns;
-
-  return (columns_in (version, argc, argv, &columns)
-          && columns_are_name_back_file_in (version, columns));
-}
-
 /* Stores the spans of ul_detection_spans in SPANS and, for each, whether
    its losetup takes ARGV for the request in VERDICTS, parsing ARGV once
    per span; calls PREPARE as is_list_request_at_run_time says.  Returns

@@ -4,8 +4,6 @@
 #ifndef LC_ORIGINAL_H
 #define LC_ORIGINAL_H
 
-#include <stddef.h>
-
 /* Exit statuses when no original can be run, as env(1) uses them.  */
 enum
 {
