@@ -86,7 +86,8 @@ close_stdout_as_losetup (void)
 {
   if (flush_as_losetup (stdout) != 0 && errno != EPIPE)
     {
-      error (0, errno, _("write error"));
+      /* util-linux's words, from util-linux's catalog.  */
+      error (0, errno, UL_("write error"));
       _exit (EXIT_FAILURE);
     }
   if (flush_as_losetup (stderr) != 0)
