@@ -96,8 +96,11 @@ load_smartcols (void)
 {
   const char *why = NULL;
 
+  /* util-linux losetup cannot start without all of it: its loader
+     exits with 127 (see main.c), and so does this, in the loader's
+     words.  */
   if (!try_load_smartcols (&why))
-    error (EXIT_FAILURE, 0, _("cannot load %s: %s"), SMARTCOLS_SONAME, why);
+    error (127, 0, "error while loading shared libraries: %s", why);
 }
 
 unsigned int
