@@ -154,6 +154,9 @@ usage (void)
          stdout);
   fputs (_("  LOSETUP_CONTAINER_DEBUG             when set and neither empty nor 0,\n"
            "                                      trace on stderr how each path was found\n"), stdout);
+  fputs (_("  LOSETUP_CONTAINER_HOPS              set here, never by hand: counts the\n"
+           "                                      calls handed to a script original\n"),
+         stdout);
   fputs ("\n", stdout);
   fputs (_("Without LOSETUP_CONTAINER_ORIGINAL_LOSETUP, the original is the first of:\n"),
          stdout);
@@ -164,8 +167,8 @@ usage (void)
   fputs ("\n", stdout);
   fputs (_("Exit status: losetup's own for calls handed over; for the listing\n"
            "0 on success, 1 on trouble and 127 without libsmartcols, as losetup;\n"
-           "126 when the original cannot be run, 127 when none is found.\n"),
-         stdout);
+           "126 when the original cannot be run, is this program or leads back\n"
+           "to it (a loop), 127 when none is found.\n"), stdout);
   fputs ("\n", stdout);
   printf (_("Full documentation: man %s\n"), PROGRAM_NAME);
 }
