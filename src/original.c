@@ -64,7 +64,8 @@ struct lookup
   enum verdict verdict[MAX_PROBES];
   size_t n;
   const char *chosen;           /* NULL: none usable */
-  struct stat chosen_st;        /* what stat() says of it */
+  struct stat chosen_st;        /* stat() of the last path probed:
+                                   the chosen one's, when there is one */
 };
 
 const char *const *
@@ -182,17 +183,18 @@ is_compiled (const char *path, const struct stat *st)
   return n == sizeof magic && memcmp (magic, "\177ELF", sizeof magic) == 0;
 }
 
-/* Sets the environment for handing over to LK's original after HOPS
-   hand-overs: a compiled program gets it as this program got it, less
+/* Sets the environment for handing over to an original after HOPS
+   hand-overs: a COMPILED program gets it as this program got it, less
    ENV_HOPS; anything else (which may lead back here) gets ENV_HOPS set
-   to HOPS + 1.  Returns 0, or an errno value when it cannot be set.  */
+   to HOPS + 1, HOPS being less than MAX_HOPS.  Returns 0, or an errno
+   value when it cannot be set.  */
 static int
-count_hand_over (const struct lookup *lk, unsigned int hops)
+count_hand_over (bool compiled, unsigned int hops)
 {
   char count[2] = { (char) ('1' + hops), '\0' };
 
   static_assert (MAX_HOPS < 9, "ENV_HOPS holds one digit");
-  if (is_compiled (lk->chosen, &lk->chosen_st))
+  if (compiled)
     return getenv (ENV_HOPS) == NULL || unsetenv (ENV_HOPS) == 0 ? 0 : errno;
   return setenv (ENV_HOPS, count, 1) == 0 ? 0 : errno;
 }
@@ -259,7 +261,8 @@ int
 original_exec (char *const *argv)
 {
   struct lookup lk;
-  unsigned int hops = hops_so_far ();
+  unsigned int hops;
+  bool compiled;
   int e;
 
   look_up (&lk);
@@ -275,14 +278,18 @@ original_exec (char *const *argv)
       report_nothing_usable (&lk);
       return EXIT_ENOENT;
     }
-  if (hops >= MAX_HOPS)
+  /* Only a hand-over that would be counted can close a loop: a count
+     left in the environment never keeps util-linux from running.  */
+  compiled = is_compiled (lk.chosen, &lk.chosen_st);
+  hops = hops_so_far ();
+  if (!compiled && hops >= MAX_HOPS)
     {
       init_messages ();
       error (0, 0, _("the original losetup %s runs losetup-container again: "
                      "a loop, stopped"), shown (0, lk.chosen));
       return EXIT_CANNOT_INVOKE;
     }
-  e = count_hand_over (&lk, hops);
+  e = count_hand_over (compiled, hops);
   if (e == 0)
     {
       execv (lk.chosen, argv);

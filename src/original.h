@@ -42,7 +42,8 @@ const char *original_find (void);
    the status to exit with: 127 when none is found, 126 when the one
    found cannot be run, is this program itself (named by
    LOSETUP_CONTAINER_ORIGINAL_LOSETUP, through any symbolic links), or
-   has led back here MAX_HOPS times already (see ENV_HOPS).  */
+   is not a compiled program while the call has come back here MAX_HOPS
+   times already (see ENV_HOPS).  */
 int original_exec (char *const *argv);
 
 #endif /* LC_ORIGINAL_H */
