@@ -21,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <libsmartcols.h>
 
@@ -34,13 +36,34 @@
 #include "resolve.h"
 #include "ulversions.h"
 
+/* The resolver's stat callback.  With FS_TYPE, the file is opened
+   (O_PATH: nothing of it is read, and no device node is opened) and both
+   facts are taken from that one open file.  */
 static int
-stat_path (const char *path, dev_t *dev, uint64_t *ino)
+stat_path (const char *path, dev_t *dev, uint64_t *ino,
+           unsigned long *fs_type)
 {
   struct stat st;
+  struct statfs sf;
+  int fd, e = 0;
 
-  if (stat (path, &st) != 0)
-    return errno;
+  if (fs_type == NULL)
+    {
+      if (stat (path, &st) != 0)
+        return errno;
+    }
+  else
+    {
+      fd = open (path, O_PATH | O_CLOEXEC);
+      if (fd < 0)
+        return errno;
+      if (fstat (fd, &st) != 0 || fstatfs (fd, &sf) != 0)
+        e = errno;
+      close (fd);
+      if (e != 0)
+        return e;
+      *fs_type = sf.f_type;
+    }
   *dev = st.st_dev;
   *ino = st.st_ino;
   return 0;

@@ -30,7 +30,9 @@
   X (fs_get_root) \
   X (fs_get_target) \
   X (unref_table) \
-  X (fs_get_fstype)
+  X (fs_get_fstype) \
+  X (fs_get_id) \
+  X (fs_get_parent_id)
 
 struct libmount_api
 {
@@ -117,6 +119,8 @@ mounts_load (void *data, void (*trace) (const char *line), size_t *n)
       t->entries[t->n].root = api.fs_get_root (fs);
       t->entries[t->n].target = api.fs_get_target (fs);
       t->entries[t->n].fstype = api.fs_get_fstype (fs);
+      t->entries[t->n].id = api.fs_get_id (fs);
+      t->entries[t->n].parent_id = api.fs_get_parent_id (fs);
       t->n++;
     }
   api.free_iter (it);

@@ -84,7 +84,8 @@ find (const char *path)
 }
 
 static int
-fake_stat (const char *path, dev_t *dev, uint64_t *ino)
+fake_stat (const char *path, dev_t *dev, uint64_t *ino,
+           unsigned long *fs_type)
 {
   const struct file *f;
 
@@ -92,6 +93,8 @@ fake_stat (const char *path, dev_t *dev, uint64_t *ino)
   stat_calls++;
   if (selftest < 0)
     selftest = getenv ("LC_FUZZ_SELFTEST") != NULL;
+  if (fs_type != NULL)
+    *fs_type = 0;
   if (selftest)
     {
       *dev = DEV_A;
