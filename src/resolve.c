@@ -68,6 +68,10 @@ struct mount_info
   bool repeat;                  /* plain, of the file system and root of
                                    an earlier plain mount */
   size_t same;                  /* repeats of this one */
+  bool looked;                  /* its mount point was stat()ed: */
+  int err;                      /* stat's errno value, or 0 and */
+  dev_t dev;                    /* the device */
+  uint64_t ino;                 /* and inode it showed */
 };
 
 struct unit;
@@ -326,26 +330,13 @@ prove (struct resolver *r, const struct resolve_input *in, const char *what,
   return path;
 }
 
-/* Returns PATH when it is IN's backing file, else NULL.  WHAT names the
-   candidate in the trace.  Once the device is known to be on a file
-   system whose inode numbers prove nothing, nothing is looked at.  */
+/* Returns PATH when it is IN's backing file, else NULL, given what
+   stat() said of it: the errno value E, or 0 and DEV and INO.  WHAT names
+   the candidate in the trace.  */
 static const char *
-accept (struct resolver *r, const struct resolve_input *in,
-        const char *what, const char *path)
+judge (struct resolver *r, const struct resolve_input *in, const char *what,
+       const char *path, int e, dev_t dev, uint64_t ino)
 {
-  dev_t dev;
-  uint64_t ino;
-  int e;
-
-  if (r->unprovable)
-    return NULL;
-  if (path[0] != '/')
-    {
-      tracef (r, "%s: %s %s: refused: not an absolute path",
-              in->name, what, q (0, path));
-      return NULL;
-    }
-  e = r->ops.stat_path (path, &dev, &ino, NULL);
   if (e != 0)
     tracef (r, "%s: %s %s: refused: %s", in->name, what, q (0, path),
             strerror (e));
@@ -363,6 +354,41 @@ accept (struct resolver *r, const struct resolve_input *in,
   else
     return prove (r, in, what, path);
   return NULL;
+}
+
+/* Returns true, with a trace line, when PATH cannot be a candidate: the
+   device's file system proves nothing (no trace then), or PATH is not
+   absolute.  */
+static bool
+unusable (struct resolver *r, const struct resolve_input *in,
+          const char *what, const char *path)
+{
+  if (r->unprovable)
+    return true;
+  if (path[0] != '/')
+    {
+      tracef (r, "%s: %s %s: refused: not an absolute path",
+              in->name, what, q (0, path));
+      return true;
+    }
+  return false;
+}
+
+/* Returns PATH when it is IN's backing file, else NULL.  WHAT names the
+   candidate in the trace.  Once the device is known to be on a file
+   system whose inode numbers prove nothing, nothing is looked at.  */
+static const char *
+accept (struct resolver *r, const struct resolve_input *in,
+        const char *what, const char *path)
+{
+  dev_t dev = 0;
+  uint64_t ino = 0;
+  int e;
+
+  if (unusable (r, in, what, path))
+    return NULL;
+  e = r->ops.stat_path (path, &dev, &ino, NULL);
+  return judge (r, in, what, path, e, dev, ino);
 }
 
 /* Candidate 2: lo_file_name was cut to 63 bytes.  The real path ends with
@@ -444,6 +470,36 @@ try_mount_paths (struct resolver *r, const struct resolve_input *in,
   return res;
 }
 
+/* Stats the mount point of mount I of R once per run, however many
+   devices ask; stores what stat() said in R->info[I].  */
+static const struct mount_info *
+look_at_mount_point (struct resolver *r, size_t i)
+{
+  struct mount_info *mi = &r->info[i];
+
+  if (!mi->looked)
+    {
+      mi->looked = true;
+      mi->err = r->ops.stat_path (r->mounts[i].target, &mi->dev, &mi->ino,
+                                  NULL);
+    }
+  return mi;
+}
+
+/* Returns the mount point of M when it is IN's backing file, a file bound
+   on its own; else NULL.  */
+static const char *
+accept_file_mount (struct resolver *r, const struct resolve_input *in,
+                   const struct mount_entry *m)
+{
+  const struct mount_info *mi;
+
+  if (unusable (r, in, "file mount", m->target))
+    return NULL;
+  mi = look_at_mount_point (r, m - r->mounts);
+  return judge (r, in, "file mount", m->target, mi->err, mi->dev, mi->ino);
+}
+
 /* Candidate 5: the attaching container bound a directory above M's root,
    so the sysfs path is HEAD + TAIL where M's root ends with HEAD (whole
    components): the file is the mount point joined with TAIL, or the mount
@@ -470,7 +526,7 @@ try_mount_tails (struct resolver *r, const struct resolve_input *in,
           || memcmp (root + rlen - k, sys, k) != 0)
         continue;
       if (k == slen)
-        res = accept (r, in, "file mount", m->target);
+        res = accept_file_mount (r, in, m);
       else
         res = accept (r, in, "mount tail", join (r, m->target,
                                                  strlen (m->target),
@@ -760,22 +816,20 @@ index_subvolumes (struct resolver *r)
   for (size_t k = 0; k < r->n_units; k++)
     {
       const struct mount_entry *m = &r->mounts[r->units[k].i];
-      dev_t dev;
-      uint64_t ino;
-      int e;
+      const struct mount_info *mi;
 
       if (!has_subtree_devices (m))
         continue;
-      e = r->ops.stat_path (m->target, &dev, &ino, NULL);
-      if (e != 0)
+      mi = look_at_mount_point (r, r->units[k].i);
+      if (mi->err != 0)
         {
           tracef (r, "%s mount %s: %s", m->fstype, q (0, m->target),
-                  strerror (e));
+                  strerror (mi->err));
           continue;
         }
       tracef (r, "%s mount %s: stat() shows device %u:%u", m->fstype,
-              q (0, m->target), major (dev), minor (dev));
-      r->sub_units[r->n_sub_units].dev = dev;
+              q (0, m->target), major (mi->dev), minor (mi->dev));
+      r->sub_units[r->n_sub_units].dev = mi->dev;
       r->sub_units[r->n_sub_units++].i = r->units[k].i;
     }
   qsort (r->sub_units, r->n_sub_units, sizeof *r->sub_units, compare_units);

@@ -579,6 +579,28 @@ run_hidden (const struct mount_entry *mt, size_t n)
 }
 
 static void
+test_file_mount_once (void)
+{
+  static const struct file fs[] = { {"/data/a.img", DISK, 20} };
+  static const struct mount_entry mt[] = {
+    {DISK, "/srv/a.img", "/data/a.img", "ext4", 2, 1},
+  };
+  struct resolve_input in[4];
+
+  SET_FILES (fs);
+  SET_MOUNTS (mt);
+  for (size_t i = 0; i < 4; i++)
+    in[i] = (struct resolve_input) { "/dev/loop0", "/", true, "/gone.img",
+                                     DISK, 21 + i };
+  watched = "/data/a.img";
+  watched_calls = 0;
+  stat_calls_for (in, 4);
+  CHECK (watched_calls == 1, "a file mount's mount point is looked at once "
+         "for 4 devices (%d calls)", watched_calls);
+  watched = NULL;
+}
+
+static void
 test_hidden_mounts (void)
 {
   /* The plain mount /b reaches the file; at the path where it does, each
@@ -694,6 +716,7 @@ main (void)
   test_fs_rule_per_device ();
   test_many_mounts ();
   test_hidden_mounts ();
+  test_file_mount_once ();
   test_no_facts ();
   test_split ();
   test_kernel_encoding ();
