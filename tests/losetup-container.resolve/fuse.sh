@@ -12,6 +12,7 @@
 need_unshare "FUSE backing files"
 lc_init
 
+[ -c /dev/fuse ] || modprobe fuse 2>/dev/null
 if ! command -v fuse-overlayfs >/dev/null 2>&1 || [ ! -c /dev/fuse ]; then
   unsupported "FUSE backing files (needs fuse-overlayfs and /dev/fuse; Debian: fuse-overlayfs, fuse3)"
   exit 0
