@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -36,34 +35,25 @@
 #include "resolve.h"
 #include "ulversions.h"
 
-/* The resolver's stat callback.  With FS_TYPE, the file is opened
-   (O_PATH: nothing of it is read, and no device node is opened) and both
-   facts are taken from that one open file.  */
+/* The resolver's stat callback.  With FS_TYPE, statfs() first and then
+   stat(), both on PATH: the device and inode the resolver checks again
+   are those seen after the file system type.  A candidate is never
+   opened (a FIFO or a device node could block, or act on being opened).  */
 static int
 stat_path (const char *path, dev_t *dev, uint64_t *ino,
            unsigned long *fs_type)
 {
   struct stat st;
   struct statfs sf;
-  int fd, e = 0;
 
-  if (fs_type == NULL)
+  if (fs_type != NULL)
     {
-      if (stat (path, &st) != 0)
+      if (statfs (path, &sf) != 0)
         return errno;
-    }
-  else
-    {
-      fd = open (path, O_PATH | O_CLOEXEC);
-      if (fd < 0)
-        return errno;
-      if (fstat (fd, &st) != 0 || fstatfs (fd, &sf) != 0)
-        e = errno;
-      close (fd);
-      if (e != 0)
-        return e;
       *fs_type = sf.f_type;
     }
+  if (stat (path, &st) != 0)
+    return errno;
   *dev = st.st_dev;
   *ino = st.st_ino;
   return 0;

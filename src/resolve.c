@@ -25,8 +25,8 @@
         its own: sysfs shows "/" when the attaching container bound it);
      6. btrfs mounts whose mount point stat() shows with the file's device
         (a subvolume: the mount table has the file system's number): 4 and
-        5 for each.  Only here are mount points looked at, each once per
-        run.
+        5 for each.  Mount points are looked at only here and for a file
+        bound on its own (5), each once per run.
    Each candidate is proven by stat(): same device, same inode, on a file
    system whose inode numbers are unique (see inode_numbers_unique: not
    FUSE, 9p, SMB, NFS and their kin, where the row stays util-linux's).
@@ -251,8 +251,8 @@ join (struct resolver *r, const char *dir, size_t dirlen, const char *suffix)
           or chosen by the server or host.
    statfs() tells the file system; it is asked only for a candidate that
    would change the path (the sysfs path itself is util-linux's row
-   anyway), on one open file with stat(), so that both facts are of one
-   file.  On a file system that is out, no candidate is proof: the row is
+   anyway), and stat() is asked again after it, so that the device and
+   inode accepted are those seen after the file system.  On a file system that is out, no candidate is proof: the row is
    util-linux's, the sysfs path.  The kernel offers no stronger fact for a
    loop device's file there (its node id, or a file handle, is nowhere in
    sysfs or the ioctl).  */

@@ -40,8 +40,8 @@ struct resolver_ops
 {
   /* Fills *DEV and *INO for PATH as stat(2) does and returns 0, or
      returns an errno value.  When FS_TYPE is not NULL, also stores the
-     f_type that statfs(2) gives for the same file (one open file looked
-     at twice, so that both facts are of one file).  */
+     f_type that statfs(2) gives for PATH, taken before the device and
+     inode.  */
   int (*stat_path) (const char *path, dev_t *dev, uint64_t *ino,
                     unsigned long *fs_type);
   /* Loads the mount table; called at most once, and only when a device
