@@ -252,8 +252,9 @@ join (struct resolver *r, const char *dir, size_t dirlen, const char *suffix)
    statfs() tells the file system; it is asked only for a candidate that
    would change the path (the sysfs path itself is util-linux's row
    anyway), and stat() is asked again after it, so that the device and
-   inode accepted are those seen after the file system.  On a file system that is out, no candidate is proof: the row is
-   util-linux's, the sysfs path.  The kernel offers no stronger fact for a
+   inode accepted are those seen after the file system.  On a file
+   system that is out, no candidate is proof: the row is util-linux's,
+   the sysfs path.  The kernel offers no stronger fact for a
    loop device's file there (its node id, or a file handle, is nowhere in
    sysfs or the ioctl).  */
 bool
@@ -732,7 +733,8 @@ mark_repeats (struct resolver *r)
   qsort (v, n, sizeof *v, compare_roots);
   for (size_t k = 0, first = 0; k < n; k++)
     {
-      const struct mount_entry *a = &r->mounts[v[first]], *b = &r->mounts[v[k]];
+      const struct mount_entry *a = &r->mounts[v[first]];
+      const struct mount_entry *b = &r->mounts[v[k]];
       if (k > first && a->dev == b->dev
           && strcmp (a->root ? a->root : "", b->root ? b->root : "") == 0)
         {
@@ -750,6 +752,8 @@ mark_repeats (struct resolver *r)
 static void
 index_mounts (struct resolver *r)
 {
+  if (r->n_mounts == 0)
+    return;
   r->info = xcalloc (r->n_mounts, sizeof *r->info);
   mark_plain (r);
   mark_repeats (r);
