@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <libsmartcols.h>
 
@@ -35,11 +36,23 @@
 #include "resolve.h"
 #include "ulversions.h"
 
+/* The resolver's stat callback.  With FS_TYPE, statfs() first and then
+   stat(), both on PATH: the device and inode the resolver checks again
+   are those seen after the file system type.  A candidate is never
+   opened (a FIFO or a device node could block, or act on being opened).  */
 static int
-stat_path (const char *path, dev_t *dev, uint64_t *ino)
+stat_path (const char *path, dev_t *dev, uint64_t *ino,
+           unsigned long *fs_type)
 {
   struct stat st;
+  struct statfs sf;
 
+  if (fs_type != NULL)
+    {
+      if (statfs (path, &sf) != 0)
+        return errno;
+      *fs_type = sf.f_type;
+    }
   if (stat (path, &st) != 0)
     return errno;
   *dev = st.st_dev;
