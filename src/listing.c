@@ -26,6 +26,8 @@
 #include <libsmartcols.h>
 
 #include "dynlib.h"
+#include "fdbatch.h"
+#include "worker.h"
 #include "error.h"
 #include "xalloc.h"
 #include "xvasprintf.h"
@@ -232,60 +234,246 @@ print_plain (const struct row *rows, size_t n)
   return true;
 }
 
+/* One device listed, and what the worker found for it.  */
+struct entry
+{
+  struct loop_facts f;
+  char *path;                   /* the corrected path, malloc'd; or NULL */
+  bool answered;                /* the worker's answer came */
+};
+
+/* What the worker works on (its copy of the parent's memory).  */
+struct job
+{
+  struct entry *entries;
+  size_t n;
+  size_t start;                 /* the first entry this worker takes */
+  void (*trace) (const char *line);
+};
+
+/* The kinds of the worker's messages.  */
+enum
+{
+  MSG_TRACE,                    /* a trace line */
+  MSG_PATH,                     /* the device's corrected path */
+  MSG_NONE                      /* no correction: util-linux's row */
+};
+
+/* Returns a new resolver and, in *MOUNTS, its mount table (both freed by
+   the caller), tracing to TRACE.  The one place where the resolver
+   meets the world.  */
+static struct resolver *
+new_resolver (void (*trace) (const char *line), struct mount_table **mounts)
+{
+  struct resolver_ops ops = {
+    .stat_path = stat_path, .load_mounts = mounts_load,
+    .trace = trace
+  };
+
+  *mounts = mounts_new ();
+  ops.mounts_data = *mounts;
+  return resolver_new (&ops, secure_getenv (ENV_BIND_MOUNTS));
+}
+
+/* Returns what the resolver gets for F.  */
+static struct resolve_input
+resolve_input_of (const struct loop_facts *f)
+{
+  struct resolve_input in = {
+    .name = f->device,
+    .sysfs_path = f->sysfs_path,
+    .has_info = f->has_info,
+    .file_name = f->file_name,
+    .dev = f->backing_dev,
+    .ino = f->backing_ino,
+  };
+  return in;
+}
+
+/* In the worker: where the resolver's trace lines go.  */
+static struct worker_out *worker_trace_out;
+
+static void
+worker_trace (const char *line)
+{
+  worker_send (worker_trace_out, 0, MSG_TRACE, line, strlen (line));
+}
+
+/* The worker's work: the ioctl on each proven node and the resolution,
+   everything that may wait on a backing file's file system.  */
+static void
+work (void *data, int dev_fd, struct worker_out *out)
+{
+  struct job *job = data;
+  struct mount_table *mounts;
+  struct resolver *r;
+  struct fd_batch nodes = FD_BATCH_INIT;
+
+  worker_trace_out = out;
+  r = new_resolver (job->trace != NULL ? worker_trace : NULL, &mounts);
+  for (size_t i = job->start; i < job->n; i++)
+    {
+      struct entry *e = &job->entries[i];
+      struct resolve_input in;
+      char *path;
+      int fd;
+
+      if (e->f.proven)
+        {
+          loop_read_info (dev_fd, &e->f, &fd);
+          fd_batch_add (&nodes, fd);
+        }
+      in = resolve_input_of (&e->f);
+      path = resolve (r, &in);
+      worker_send (out, i, path != NULL ? MSG_PATH : MSG_NONE, path,
+                   path != NULL ? strlen (path) : 0);
+      free (path);
+    }
+  fd_batch_close (&nodes);
+  resolver_free (r);
+  mounts_free (mounts);
+}
+
+/* In the parent: one message of the worker's.  */
+static void
+receive (void *data, uint32_t index, uint32_t kind, const char *bytes,
+         size_t len)
+{
+  struct job *job = data;
+
+  (void) len;
+  if (kind == MSG_TRACE)
+    {
+      if (job->trace != NULL)
+        job->trace (bytes);
+      return;
+    }
+  if (index >= job->n || job->entries[index].answered)
+    return;
+  job->entries[index].answered = true;
+  if (kind == MSG_PATH)
+    job->entries[index].path = xstrdup (bytes);
+}
+
+/* Tells the trace, when there is one, that each entry of JOB from START
+   that was not answered keeps util-linux's row.  */
+static void
+trace_unanswered (const struct job *job, size_t start)
+{
+  if (job->trace == NULL)
+    return;
+  for (size_t i = start; i < job->n; i++)
+    if (!job->entries[i].answered)
+      {
+        char *line = xasprintf ("%s: no answer within %d ms: "
+                                "printing the sysfs path",
+                                job->entries[i].f.device, WORKER_WAIT_MS);
+        job->trace (line);
+        free (line);
+      }
+}
+
+/* Runs workers over JOB's entries until all are answered or the bound
+   is reached: a worker stuck on one entry leaves that entry unanswered
+   and the next worker starts after it.  */
+static void
+run_workers (struct job *job, int dev_fd)
+{
+  struct timespec deadline;
+
+  worker_deadline (&deadline);
+  for (job->start = 0; job->start < job->n;)
+    {
+      if (worker_run (work, job, dev_fd, receive, job, &deadline) != 2)
+        break;
+      while (job->start < job->n && job->entries[job->start].answered)
+        job->start++;
+      job->start++;             /* the one it was stuck on */
+    }
+  trace_unanswered (job, 0);
+}
+
+/* Finds the corrected paths of JOB's entries: in worker processes, with
+   a time bound, when some node may be opened or stat() calls may be
+   made; here otherwise (no ioctl facts: the resolver has nothing to look
+   at).  A device whose answer did not come keeps util-linux's row.  */
+static void
+resolve_entries (struct job *job, int dev_fd)
+{
+  bool need_worker = false;
+
+  for (size_t i = 0; i < job->n; i++)
+    need_worker |= job->entries[i].f.proven || job->entries[i].f.has_info;
+  if (need_worker)
+    run_workers (job, dev_fd);
+  else if (job->trace != NULL && job->n > 0)
+    {
+      struct mount_table *mounts;
+      struct resolver *r = new_resolver (job->trace, &mounts);
+
+      for (size_t i = 0; i < job->n; i++)
+        {
+          struct resolve_input in = resolve_input_of (&job->entries[i].f);
+          free (resolve (r, &in));
+        }
+      resolver_free (r);
+      mounts_free (mounts);
+    }
+}
+
 int
 list_backing_files (void (*trace) (const char *line))
 {
-  struct mount_table *mounts = mounts_new ();
-  struct resolver_ops ops = {
-    .stat_path = stat_path, .load_mounts = mounts_load,
-    .mounts_data = mounts, .trace = trace
-  };
-  struct resolver *r = resolver_new (&ops, secure_getenv (ENV_BIND_MOUNTS));
-  struct loop_facts f;
+  struct job job = { .entries = NULL, .n = 0, .trace = trace };
   struct loop_scan *scan;
-  struct row *rows = NULL;
-  size_t n = 0, alloc = 0;
+  struct row *rows;
+  size_t alloc = 0;
   int rc = 0;
 
   /* Neither /sys/block nor /proc/partitions: losetup lists nothing.  */
   scan = loop_scan_open ();
-  while (scan != NULL && loop_scan_next (scan, &f))
+  if (scan != NULL)
     {
-      struct resolve_input in = {
-        .name = f.device,
-        .sysfs_path = f.sysfs_path,
-        .has_info = f.has_info,
-        .file_name = f.file_name,
-        .dev = f.backing_dev,
-        .ino = f.backing_ino,
-      };
-      char *path;
+      struct loop_facts f;
 
-      /* The version is asked for only when a node is missing.  */
-      if (f.lost && !ul_has (listing_ul_version (), UL_LOST_ROWS))
-        continue;
-      path = resolve (r, &in);
-      if (n == alloc)
-        rows = x2nrealloc (rows, &alloc, sizeof *rows);
-      rows[n].name = (f.lost ? xasprintf ("%s (lost)", f.device)
-                      : xstrdup (f.device));
-      rows[n].file = (path != NULL ? path
-                      : f.losetup_text != NULL ? xstrdup (f.losetup_text)
-                      : NULL);
-      n++;
+      /* The version is asked for only when a node is not its device.  */
+      loop_scan_set_version (scan, listing_ul_version);
+      while (loop_scan_next (scan, &f))
+        {
+          if (job.n == alloc)
+            job.entries = x2nrealloc (job.entries, &alloc,
+                                      sizeof *job.entries);
+          job.entries[job.n].f = f;
+          job.entries[job.n].path = NULL;
+          job.entries[job.n].answered = false;
+          job.n++;
+        }
+      resolve_entries (&job, loop_scan_dev_fd (scan));
     }
   loop_scan_close (scan);
 
-  if (print_plain (rows, n))
-    for (size_t i = 0; i < n; i++)
+  rows = xnmalloc (job.n + 1, sizeof *rows);
+  for (size_t i = 0; i < job.n; i++)
+    {
+      struct entry *e = &job.entries[i];
+      const char *text = loop_losetup_text (&e->f);
+
+      rows[i].name = (e->f.lost ? xasprintf ("%s (lost)", e->f.device)
+                      : xstrdup (e->f.device));
+      rows[i].file = (e->path != NULL ? e->path
+                      : text != NULL ? xstrdup (text) : NULL);
+      free (e->f.sysfs_path);
+    }
+  free (job.entries);
+
+  if (print_plain (rows, job.n))
+    for (size_t i = 0; i < job.n; i++)
       {
         free (rows[i].name);
         free (rows[i].file);
       }
   else
-    rc = print_with_smartcols (rows, n);
+    rc = print_with_smartcols (rows, job.n);
   free (rows);
-  resolver_free (r);
-  mounts_free (mounts);
   return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
