@@ -47,12 +47,15 @@ tests_unit_test_loopdev_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 
 # Helpers: a stand-in original losetup, and a loop attacher that sets
 # lo_file_name the way container runtimes do.
-check_PROGRAMS += tests/helpers/fake-original tests/helpers/loop-attach
+check_PROGRAMS += tests/helpers/fake-original tests/helpers/loop-attach \
+  tests/helpers/loop-remove
 tests_helpers_fake_original_SOURCES = tests/helpers/fake-original.c
 tests_helpers_loop_attach_SOURCES = tests/helpers/loop-attach.c
+tests_helpers_loop_remove_SOURCES = tests/helpers/loop-remove.c
 # Plain C, no gnulib: they stand for programs outside this project.
 tests_helpers_fake_original_CPPFLAGS =
 tests_helpers_loop_attach_CPPFLAGS =
+tests_helpers_loop_remove_CPPFLAGS =
 
 # Whole folders: each area's .exp files and the scripts beside them, and
 # the shared helpers in tests/lib.
