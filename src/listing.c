@@ -242,12 +242,13 @@ struct entry
   bool answered;                /* the worker's answer came */
 };
 
-/* What the worker works on (its copy of the parent's memory).  */
+/* What the workers work on (each has its copy of the parent's memory,
+   as it was at its fork).  */
 struct job
 {
   struct entry *entries;
   size_t n;
-  size_t start;                 /* the first entry this worker takes */
+  size_t start;                 /* the first entry a worker takes */
   void (*trace) (const char *line);
 };
 
@@ -257,6 +258,14 @@ enum
   MSG_TRACE,                    /* a trace line */
   MSG_PATH,                     /* the device's corrected path */
   MSG_NONE                      /* no correction: util-linux's row */
+};
+
+/* The kinds of the jobs fed to a worker: a proven node, with or without
+   a sysfs text.  */
+enum
+{
+  JOB_NO_SYSFS,
+  JOB_SYSFS
 };
 
 /* Returns a new resolver and, in *MOUNTS, its mount table (both freed by
@@ -290,6 +299,16 @@ resolve_input_of (const struct loop_facts *f)
   return in;
 }
 
+/* Returns true when a worker works on E: when there is a trace (every
+   device's lines come in order from the worker), or when E has a node to
+   open or facts to try.  Any other device has nothing to be proven: its
+   row is util-linux's.  */
+static bool
+worker_takes (const struct job *job, const struct entry *e)
+{
+  return job->trace != NULL || e->f.proven || e->f.has_info;
+}
+
 /* In the worker: where the resolver's trace lines go.  */
 static struct worker_out *worker_trace_out;
 
@@ -299,42 +318,105 @@ worker_trace (const char *line)
   worker_send (worker_trace_out, 0, MSG_TRACE, line, strlen (line));
 }
 
-/* The worker's work: the ioctl on each proven node and the resolution,
-   everything that may wait on a backing file's file system.  */
+/* In the worker: the ioctl on F's node when it is proven, and the
+   resolution, everything that may wait on a backing file's file system;
+   the answer for entry INDEX goes to OUT.  */
 static void
-work (void *data, int dev_fd, struct worker_out *out)
+work_on (struct resolver *r, struct fd_batch *nodes, int dev_fd,
+         struct worker_out *out, uint32_t index, struct loop_facts *f)
+{
+  struct resolve_input in;
+  char *path;
+  int fd;
+
+  if (f->proven)
+    {
+      loop_read_info (dev_fd, f, &fd);
+      fd_batch_add (nodes, fd);
+    }
+  in = resolve_input_of (f);
+  path = resolve (r, &in);
+  worker_send (out, index, path != NULL ? MSG_PATH : MSG_NONE, path,
+               path != NULL ? strlen (path) : 0);
+  free (path);
+}
+
+/* Feeds W entry INDEX, a proven node: its number, name and sysfs text.
+   Returns false when W takes no more.  */
+static bool
+feed_entry (struct worker *w, uint32_t index, const struct loop_facts *f)
+{
+  size_t dlen = strlen (f->device) + 1;
+  size_t slen = f->sysfs_path != NULL ? strlen (f->sysfs_path) : 0;
+  char *bytes = xmalloc (sizeof f->entry_number + dlen + slen);
+  bool taken;
+
+  memcpy (bytes, &f->entry_number, sizeof f->entry_number);
+  memcpy (bytes + sizeof f->entry_number, f->device, dlen);
+  if (slen > 0)
+    memcpy (bytes + sizeof f->entry_number + dlen, f->sysfs_path, slen);
+  taken = worker_feed (w, index, f->sysfs_path != NULL ? JOB_SYSFS
+                       : JOB_NO_SYSFS, bytes,
+                       sizeof f->entry_number + dlen + slen);
+  free (bytes);
+  return taken;
+}
+
+/* In the worker: fills *F from a job fed (KIND, BYTES, LEN bytes);
+   F->sysfs_path points into BYTES.  Returns false for a job that does
+   not read as one.  */
+static bool
+facts_from_job (struct loop_facts *f, uint32_t kind, const char *bytes,
+                size_t len)
+{
+  const char *device = bytes + sizeof f->entry_number;
+  size_t dlen;
+
+  memset (f, 0, sizeof *f);
+  if (len < sizeof f->entry_number + 1)
+    return false;
+  dlen = strlen (device);
+  if (dlen >= sizeof f->device
+      || sizeof f->entry_number + dlen > len)
+    return false;
+  memcpy (&f->entry_number, bytes, sizeof f->entry_number);
+  memcpy (f->device, device, dlen + 1);
+  f->proven = true;
+  f->sysfs_path = kind == JOB_SYSFS ? (char *) device + dlen + 1 : NULL;
+  return true;
+}
+
+/* The worker's work: the entries it takes from JOB's start, then the
+   jobs fed to it, if any.  */
+static void
+work (void *data, int dev_fd, struct worker_out *out, struct worker_in *in)
 {
   struct job *job = data;
   struct mount_table *mounts;
   struct resolver *r;
   struct fd_batch nodes = FD_BATCH_INIT;
+  uint32_t index, kind;
+  const char *bytes;
+  size_t len;
 
   worker_trace_out = out;
   r = new_resolver (job->trace != NULL ? worker_trace : NULL, &mounts);
   for (size_t i = job->start; i < job->n; i++)
+    if (worker_takes (job, &job->entries[i]))
+      work_on (r, &nodes, dev_fd, out, i, &job->entries[i].f);
+  while (in != NULL && worker_next (in, &index, &kind, &bytes, &len))
     {
-      struct entry *e = &job->entries[i];
-      struct resolve_input in;
-      char *path;
-      int fd;
+      struct loop_facts f;
 
-      if (e->f.proven)
-        {
-          loop_read_info (dev_fd, &e->f, &fd);
-          fd_batch_add (&nodes, fd);
-        }
-      in = resolve_input_of (&e->f);
-      path = resolve (r, &in);
-      worker_send (out, i, path != NULL ? MSG_PATH : MSG_NONE, path,
-                   path != NULL ? strlen (path) : 0);
-      free (path);
+      if (facts_from_job (&f, kind, bytes, len))
+        work_on (r, &nodes, dev_fd, out, index, &f);
     }
   fd_batch_close (&nodes);
   resolver_free (r);
   mounts_free (mounts);
 }
 
-/* In the parent: one message of the worker's.  */
+/* In the parent: one message of a worker's.  */
 static void
 receive (void *data, uint32_t index, uint32_t kind, const char *bytes,
          size_t len)
@@ -355,70 +437,132 @@ receive (void *data, uint32_t index, uint32_t kind, const char *bytes,
     job->entries[index].path = xstrdup (bytes);
 }
 
-/* Tells the trace, when there is one, that each entry of JOB from START
-   that was not answered keeps util-linux's row.  */
+/* Returns the first entry of JOB from FROM on that a worker takes and
+   that has no answer yet, or JOB's count.  */
+static size_t
+first_pending (const struct job *job, size_t from)
+{
+  while (from < job->n && (job->entries[from].answered
+                           || !worker_takes (job, &job->entries[from])))
+    from++;
+  return from;
+}
+
+/* Tells the trace, when there is one, that each entry of JOB a worker
+   took but did not answer keeps util-linux's row.  */
 static void
-trace_unanswered (const struct job *job, size_t start)
+trace_unanswered (const struct job *job)
 {
   if (job->trace == NULL)
     return;
-  for (size_t i = start; i < job->n; i++)
-    if (!job->entries[i].answered)
-      {
-        char *line = xasprintf ("%s: no answer within %d ms: "
-                                "printing the sysfs path",
-                                job->entries[i].f.device, WORKER_WAIT_MS);
-        job->trace (line);
-        free (line);
-      }
+  for (size_t i = first_pending (job, 0); i < job->n;
+       i = first_pending (job, i + 1))
+    {
+      char *line = xasprintf ("%s: no answer within %d ms: "
+                              "printing the sysfs path",
+                              job->entries[i].f.device, WORKER_WAIT_MS);
+      job->trace (line);
+      free (line);
+    }
 }
 
-/* Runs workers over JOB's entries until all are answered or the bound
-   is reached: a worker stuck on one entry leaves that entry unanswered
-   and the next worker starts after it.  */
+/* Waits for W (NULL: none yet), which took JOB's entries from FROM on,
+   then runs new workers over the entries still without an answer until
+   all have one or DEADLINE passes: the entry a worker was stuck on keeps
+   util-linux's row, and the next worker starts after it.  */
 static void
-run_workers (struct job *job, int dev_fd)
+finish_workers (struct job *job, struct worker *w, size_t from, int dev_fd,
+                const struct timespec *deadline)
+{
+  size_t prev = SIZE_MAX;
+
+  for (;;)
+    {
+      int rc = w != NULL ? worker_finish (w, receive, job, deadline) : 0;
+      size_t next = first_pending (job, from);
+
+      if (rc == 1)
+        break;
+      /* The one it was stuck on, or one that failed twice: given up.  */
+      if (next < job->n && (rc == 2 || next == prev))
+        next = first_pending (job, next + 1);
+      if (next >= job->n)
+        break;
+      job->start = from = prev = next;
+      w = worker_start (work, job, dev_fd, false);
+      if (w == NULL)
+        break;
+    }
+  trace_unanswered (job);
+}
+
+/* Without a trace, finds the corrected paths here when no worker takes
+   anything (no ioctl facts: the resolver has nothing to look at);
+   with one, runs the resolver for its lines.  */
+static void
+resolve_here (struct job *job)
+{
+  struct mount_table *mounts;
+  struct resolver *r;
+
+  if (job->trace == NULL || job->n == 0)
+    return;
+  r = new_resolver (job->trace, &mounts);
+  for (size_t i = 0; i < job->n; i++)
+    {
+      struct resolve_input in = resolve_input_of (&job->entries[i].f);
+      free (resolve (r, &in));
+    }
+  resolver_free (r);
+  mounts_free (mounts);
+}
+
+/* Scans the loop devices into JOB.  Without a trace, a worker starts at
+   the first device that needs one, and the proven nodes after it are
+   fed to it as they are found: it works while this process scans.
+   Then every entry a worker takes gets its answer, or util-linux's row
+   when none came within the bound.  */
+static void
+scan_and_resolve (struct job *job, struct loop_scan *scan)
 {
   struct timespec deadline;
+  struct worker *w = NULL;
+  bool feeding = job->trace == NULL, any = false;
+  size_t from = 0, alloc = 0;
+  int dev_fd = loop_scan_dev_fd (scan);
+  struct loop_facts f;
 
-  worker_deadline (&deadline);
-  for (job->start = 0; job->start < job->n;)
+  while (loop_scan_next (scan, &f))
     {
-      if (worker_run (work, job, dev_fd, receive, job, &deadline) != 2)
-        break;
-      while (job->start < job->n && job->entries[job->start].answered)
-        job->start++;
-      job->start++;             /* the one it was stuck on */
-    }
-  trace_unanswered (job, 0);
-}
+      struct entry *e;
 
-/* Finds the corrected paths of JOB's entries: in worker processes, with
-   a time bound, when some node may be opened or stat() calls may be
-   made; here otherwise (no ioctl facts: the resolver has nothing to look
-   at).  A device whose answer did not come keeps util-linux's row.  */
-static void
-resolve_entries (struct job *job, int dev_fd)
-{
-  bool need_worker = false;
-
-  for (size_t i = 0; i < job->n; i++)
-    need_worker |= job->entries[i].f.proven || job->entries[i].f.has_info;
-  if (need_worker)
-    run_workers (job, dev_fd);
-  else if (job->trace != NULL && job->n > 0)
-    {
-      struct mount_table *mounts;
-      struct resolver *r = new_resolver (job->trace, &mounts);
-
-      for (size_t i = 0; i < job->n; i++)
+      if (job->n == alloc)
+        job->entries = x2nrealloc (job->entries, &alloc,
+                                   sizeof *job->entries);
+      e = &job->entries[job->n++];
+      e->f = f;
+      e->path = NULL;
+      e->answered = false;
+      if (!worker_takes (job, e))
+        continue;
+      if (!any)
         {
-          struct resolve_input in = resolve_input_of (&job->entries[i].f);
-          free (resolve (r, &in));
+          any = true;
+          worker_deadline (&deadline);
+          if (feeding)
+            {
+              job->start = from = job->n - 1;
+              w = worker_start (work, job, dev_fd, true);
+            }
         }
-      resolver_free (r);
-      mounts_free (mounts);
+      else if (feeding)
+        feeding = (w != NULL && e->f.proven && !e->f.has_info
+                   && feed_entry (w, job->n - 1, &e->f));
     }
+  if (any)
+    finish_workers (job, w, from, dev_fd, &deadline);
+  else
+    resolve_here (job);
 }
 
 int
@@ -427,28 +571,15 @@ list_backing_files (void (*trace) (const char *line))
   struct job job = { .entries = NULL, .n = 0, .trace = trace };
   struct loop_scan *scan;
   struct row *rows;
-  size_t alloc = 0;
   int rc = 0;
 
   /* Neither /sys/block nor /proc/partitions: losetup lists nothing.  */
   scan = loop_scan_open ();
   if (scan != NULL)
     {
-      struct loop_facts f;
-
       /* The version is asked for only when a node is not its device.  */
       loop_scan_set_version (scan, listing_ul_version);
-      while (loop_scan_next (scan, &f))
-        {
-          if (job.n == alloc)
-            job.entries = x2nrealloc (job.entries, &alloc,
-                                      sizeof *job.entries);
-          job.entries[job.n].f = f;
-          job.entries[job.n].path = NULL;
-          job.entries[job.n].answered = false;
-          job.n++;
-        }
-      resolve_entries (&job, loop_scan_dev_fd (scan));
+      scan_and_resolve (&job, scan);
     }
   loop_scan_close (scan);
 

@@ -93,18 +93,20 @@ static char *
 read_attribute (int dirfd, const char *path, int *fd_out)
 {
   /* A sysfs attribute is at most a page; read it whole in one call when
-     it fits, as the kernel renders it at once.  */
-  size_t size = 8192, len = 0;
-  char *buf;
+     it fits, as the kernel renders it at once.  It is read on the stack
+     and copied to its size: a listing keeps every device's text.  */
+  char first[8192];
+  char *heap = NULL;            /* once it does not fit FIRST */
+  size_t size = sizeof first, len = 0;
   int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
   if (fd_out != NULL)
     *fd_out = -1;
   if (fd < 0)
     return NULL;
-  buf = xmalloc (size);
   for (;;)
     {
+      char *buf = heap != NULL ? heap : first;
       ssize_t n = read (fd, buf + len, size - len - 1);
       if (n < 0 && errno == EINTR)
         continue;
@@ -112,23 +114,28 @@ read_attribute (int dirfd, const char *path, int *fd_out)
         {
           int e = n < 0 ? errno : EFBIG;
           close (fd);
-          free (buf);
+          free (heap);
           errno = e;
           return NULL;
         }
       len += n;
       if (n == 0 || len < size - 1)
         break;
-      buf = x2realloc (buf, &size);
+      if (heap == NULL)
+        heap = memcpy (xmalloc (size), first, len);
+      heap = x2realloc (heap, &size);
     }
   if (fd_out != NULL)
     *fd_out = fd;
   else
     close (fd);
-  if (len > 0 && buf[len - 1] == '\n')
-    len--;
-  buf[len] = '\0';
-  return buf;
+  {
+    char *buf = heap != NULL ? heap : first;
+    if (len > 0 && buf[len - 1] == '\n')
+      len--;
+    buf[len] = '\0';
+  }
+  return heap != NULL ? heap : xmemdup (first, len + 1);
 }
 
 char *

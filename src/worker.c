@@ -90,48 +90,108 @@ flusher (void *arg)
   return NULL;
 }
 
-/* In the child: stdin, stdout and stderr become /dev/null, the pipe PIPE
-   becomes descriptor 3 and KEEP (if any) 4, and every other descriptor
-   is closed.  Returns the new number of KEEP (-1: none).  */
-static int
-isolate (int pipe_fd, int keep)
+struct worker_in
 {
-  /* Both moved above 4 first: either may be 3 or 4 now.  */
-  int p = fcntl (pipe_fd, F_DUPFD, 5);
-  int k = keep >= 0 ? fcntl (keep, F_DUPFD, 5) : -1;
+  int fd;                       /* the job pipe */
+  char *buf;
+  size_t len, size, used;       /* USED: bytes of the last job handed */
+};
+
+struct worker
+{
+  pid_t pid;
+  int results;                  /* the result pipe's read end */
+  int jobs;                     /* the job pipe's write end, or -1 */
+  char *buf;                    /* jobs not sent yet */
+  size_t len, size;
+};
+
+/* The descriptors of a child, in order.  */
+enum { CHILD_RESULTS = 3, CHILD_KEEP, CHILD_JOBS, CHILD_FIRST_FREE };
+
+/* In the child: stdin, stdout and stderr become /dev/null, the result
+   pipe RESULTS becomes CHILD_RESULTS, KEEP (if any) CHILD_KEEP and JOBS
+   (if any) CHILD_JOBS, and every other descriptor is closed.  */
+static void
+isolate (int results, int keep, int jobs)
+{
+  /* All moved above CHILD_FIRST_FREE first: any may be 3, 4 or 5 now.  */
+  int r = fcntl (results, F_DUPFD, CHILD_FIRST_FREE);
+  int k = keep >= 0 ? fcntl (keep, F_DUPFD, CHILD_FIRST_FREE) : -1;
+  int j = jobs >= 0 ? fcntl (jobs, F_DUPFD, CHILD_FIRST_FREE) : -1;
   int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
 
-  if (p < 0 || (keep >= 0 && k < 0) || null < 0 || dup2 (p, 3) < 0
-      || (k >= 0 && dup2 (k, 4) < 0))
+  if (r < 0 || (keep >= 0 && k < 0) || (jobs >= 0 && j < 0) || null < 0
+      || dup2 (r, CHILD_RESULTS) < 0
+      || (k >= 0 ? dup2 (k, CHILD_KEEP) < 0 : (close (CHILD_KEEP), false))
+      || (j >= 0 ? dup2 (j, CHILD_JOBS) < 0 : (close (CHILD_JOBS), false)))
     _exit (EXIT_FAILURE);
   for (int fd = 0; fd < 3; fd++)
     if (dup2 (null, fd) < 0)
       _exit (EXIT_FAILURE);
 #ifdef SYS_close_range
-  if (syscall (SYS_close_range, keep >= 0 ? 5U : 4U, ~0U, 0) == 0)
-    return keep >= 0 ? 4 : -1;
+  if (syscall (SYS_close_range, (unsigned int) CHILD_FIRST_FREE, ~0U, 0) == 0)
+    return;
 #endif
-  for (int fd = keep >= 0 ? 5 : 4; fd < sysconf (_SC_OPEN_MAX); fd++)
+  for (int fd = CHILD_FIRST_FREE; fd < sysconf (_SC_OPEN_MAX); fd++)
     close (fd);
-  return keep >= 0 ? 4 : -1;
 }
 
 /* The child: never returns.  */
 static _Noreturn void
-child (void (*work) (void *, int, struct worker_out *), void *data,
-       int pipe_fd, int keep)
+child (worker_fn *work, void *data, int results, int keep, int jobs)
 {
   static struct worker_out out = { .lock = PTHREAD_MUTEX_INITIALIZER };
+  static struct worker_in in;
   pthread_t thread;
-  int dev_fd = isolate (pipe_fd, keep);
 
-  out.fd = 3;
+  isolate (results, keep, jobs);
+  out.fd = CHILD_RESULTS;
+  in.fd = CHILD_JOBS;
   if (pthread_create (&thread, NULL, flusher, &out) != 0)
     _exit (EXIT_FAILURE);
-  work (data, dev_fd, &out);
+  work (data, keep >= 0 ? CHILD_KEEP : -1, &out, jobs >= 0 ? &in : NULL);
   pthread_mutex_lock (&out.lock);
   flush_locked (&out);
   _exit (EXIT_SUCCESS);
+}
+
+bool
+worker_next (struct worker_in *in, uint32_t *index, uint32_t *kind,
+             const char **bytes, size_t *len)
+{
+  struct header h;
+
+  memmove (in->buf, in->buf + in->used, in->len - in->used);
+  in->len -= in->used;
+  in->used = 0;
+  for (;;)
+    {
+      ssize_t n;
+
+      if (in->len >= sizeof h)
+        {
+          memcpy (&h, in->buf, sizeof h);
+          if (in->len - sizeof h >= h.len && h.len > 0
+              && in->buf[sizeof h + h.len - 1] == '\0')
+            {
+              *index = h.index;
+              *kind = h.kind;
+              *bytes = in->buf + sizeof h;
+              *len = h.len - 1;
+              in->used = sizeof h + h.len;
+              return true;
+            }
+        }
+      if (in->size - in->len < 4096)
+        in->buf = x2nrealloc (in->buf, &in->size, 1);
+      n = read (in->fd, in->buf + in->len, in->size - in->len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return false;           /* the end; a job cut short is dropped */
+      in->len += n;
+    }
 }
 
 /* Returns the milliseconds left until DEADLINE, 0 when it has passed.  */
@@ -150,9 +210,7 @@ ms_left (const struct timespec *deadline)
 /* Hands each whole message at the start of BUF (*LEN bytes) to RECEIVE
    and keeps the rest at its start.  */
 static void
-deliver (char *buf, size_t *len,
-         void (*receive) (void *, uint32_t, uint32_t, const char *, size_t),
-         void *rdata)
+deliver (char *buf, size_t *len, worker_receive_fn *receive, void *rdata)
 {
   size_t at = 0;
   struct header h;
@@ -175,9 +233,7 @@ deliver (char *buf, size_t *len,
    DEADLINE, 2 when it stalled.  */
 static int
 read_messages (int fd, const struct timespec *deadline,
-               void (*receive) (void *, uint32_t, uint32_t, const char *,
-                                size_t),
-               void *rdata)
+               worker_receive_fn *receive, void *rdata)
 {
   size_t size = 65536, len = 0;
   char *buf = xmalloc (size);
@@ -227,41 +283,123 @@ worker_deadline (struct timespec *deadline)
     }
 }
 
-int
-worker_run (void (*work) (void *, int, struct worker_out *), void *data,
-            int keep_fd,
-            void (*receive) (void *, uint32_t, uint32_t, const char *,
-                             size_t),
-            void *rdata, const struct timespec *deadline)
+struct worker *
+worker_start (worker_fn *work, void *data, int keep_fd, bool fed)
 {
-  int fds[2], status, result;
+  int results[2], jobs[2] = { -1, -1 };
+  struct worker *w;
   pid_t pid;
 
-  if (ms_left (deadline) == 0)
-    return 1;
-  if (pipe2 (fds, O_CLOEXEC) != 0)
-    return -1;
+  if (pipe2 (results, O_CLOEXEC) != 0)
+    return NULL;
+  if (fed && pipe2 (jobs, O_CLOEXEC) != 0)
+    {
+      int e = errno;
+      close (results[0]);
+      close (results[1]);
+      errno = e;
+      return NULL;
+    }
   pid = fork ();
+  if (pid == 0)
+    child (work, data, results[1], keep_fd, jobs[0]);
+  close (results[1]);
+  if (fed)
+    close (jobs[0]);
   if (pid < 0)
     {
       int e = errno;
-      close (fds[0]);
-      close (fds[1]);
+      close (results[0]);
+      if (fed)
+        close (jobs[1]);
       errno = e;
-      return -1;
+      return NULL;
     }
-  if (pid == 0)
-    child (work, data, fds[1], keep_fd);
-  close (fds[1]);
-  result = read_messages (fds[0], deadline, receive, rdata);
-  close (fds[0]);
-  if (result != 0)
+  /* The parent never waits to feed: a full pipe ends the feeding.  */
+  if (fed)
+    fcntl (jobs[1], F_SETFL, O_NONBLOCK);
+  w = xzalloc (sizeof *w);
+  w->pid = pid;
+  w->results = results[0];
+  w->jobs = jobs[1];
+  return w;
+}
+
+/* Sends what W holds; stops feeding W when its pipe is full.  A child
+   that is gone must not end this process with SIGPIPE: the signal is
+   blocked meanwhile, and one it raised is taken back.  */
+static void
+send_jobs (struct worker *w)
+{
+  static const struct timespec now = { 0, 0 };
+  sigset_t pipe_set, old;
+  size_t done = 0;
+  bool broken = false;
+
+  if (w->jobs < 0 || w->len == 0)
+    return;
+  sigemptyset (&pipe_set);
+  sigaddset (&pipe_set, SIGPIPE);
+  sigprocmask (SIG_BLOCK, &pipe_set, &old);
+  while (w->jobs >= 0 && done < w->len)
     {
-      /* Not waited for: it may be stuck in the kernel for good.  */
-      kill (pid, SIGKILL);
-      return result;
+      ssize_t n = write (w->jobs, w->buf + done, w->len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          /* The child does not keep up (or is gone): a job cut short is
+             dropped there; the caller gives the rest to another.  */
+          broken = n < 0 && errno == EPIPE;
+          close (w->jobs);
+          w->jobs = -1;
+        }
+      else
+        done += n;
     }
-  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
-    continue;
-  return 0;
+  if (broken && !sigismember (&old, SIGPIPE))
+    sigtimedwait (&pipe_set, NULL, &now);
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  w->len = 0;
+}
+
+bool
+worker_feed (struct worker *w, uint32_t index, uint32_t kind,
+             const char *bytes, size_t len)
+{
+  struct header h = { index, kind, len + 1 };
+
+  if (w->jobs < 0)
+    return false;
+  while (w->size - w->len < sizeof h + h.len)
+    w->buf = x2nrealloc (w->buf, &w->size, 1);
+  memcpy (w->buf + w->len, &h, sizeof h);
+  memcpy (w->buf + w->len + sizeof h, bytes, len);
+  w->buf[w->len + sizeof h + len] = '\0';
+  w->len += sizeof h + h.len;
+  if (w->len >= WORKER_FEED_BATCH)
+    send_jobs (w);
+  return w->jobs >= 0;
+}
+
+int
+worker_finish (struct worker *w, worker_receive_fn *receive, void *rdata,
+               const struct timespec *deadline)
+{
+  int status, result;
+
+  send_jobs (w);
+  if (w->jobs >= 0)
+    close (w->jobs);
+  result = read_messages (w->results, deadline, receive, rdata);
+  close (w->results);
+  if (result != 0)
+    /* Not waited for: it may be stuck in the kernel for good.  */
+    kill (w->pid, SIGKILL);
+  else
+    while (waitpid (w->pid, &status, 0) < 0 && errno == EINTR)
+      continue;
+  free (w->buf);
+  free (w);
+  return result;
 }
