@@ -11,7 +11,15 @@
    multibyte-aware width and escaping of every byte.  libsmartcols prints
    every other table.  It is loaded with dlopen() when it is needed, not
    linked: every call handed over to the original losetup would otherwise
-   pay for loading it, for nothing.  */
+   pay for loading it, for nothing.
+
+   DESIGN: this process reads sysfs and looks at nodes with stat() only,
+   which never wait on a backing file's file system, so it can always
+   print util-linux's rows by itself.  What may wait there (the ioctl on
+   a proven node, the resolver's stat() calls and mount table) runs in a
+   worker process (worker.h), fed the proven devices while the scan goes
+   on; each device whose answer does not come within WORKER_WAIT_MS keeps
+   util-linux's row.  No worker is started when no device needs one.  */
 
 #include "system.h"
 

@@ -3,19 +3,31 @@
 
    The scan follows util-linux losetup's own rules, so that the set and the
    order of the devices listed are the ones losetup lists: entries of
-   /sys/block in readdir order that have a loop/backing_file and a /dev node
-   that is a loop device, the text read for the device of that node.
+   /sys/block in readdir order that have a loop/backing_file, each with the
+   text of the device its /dev node stands for.
 
-   A bound device whose node is missing is reported as lost (util-linux
-   lists it so from 2.40 on; the caller decides by version).
+   DESIGN: a node is opened only once stat() has shown that it is the very
+   block device its /sys/block entry names (major 7, that entry's minor).
+   Opening a node whose minor has no device makes the kernel create one,
+   and util-linux, which never opens a node to list, creates nothing.  The
+   minor of loopN is N << part_shift, one shift for the whole driver: it is
+   learnt from the first `dev' attribute read and then costs nothing.  Any
+   other node (another loop device, a partition, a character node, a minor
+   with no device, or one that cannot be looked at) is never opened: its
+   row is util-linux's, by the rules of the installed release
+   (UL_NODE_ANY_TYPE, UL_LOST_ROWS in ulversions.h), read from sysfs.  The
+   scan itself never opens a node on the kernel's sysfs (loop_read_info
+   is called by the listing's worker, which may wait on a backing file);
+   only without /sys/block, where the ioctl is losetup's only source, is a
+   node opened here, and then one proven by /proc/partitions' numbers.
 
    When /sys/block is the kernel's own sysfs, its entries are what they
-   say: the text is read from the entry and the ioctl on the node tells
-   (lo_number) whether the node is that device, seven system calls in all
-   with the one stat of the resolver.  Anything else mounted there (a test
-   rig, a hostile container) gets losetup's own, slower procedure: look at
-   the entry, stat the node, read the text of the node's device through
-   /sys/dev/block.  */
+   say: the text is read through /sys/devices/virtual/block, where the
+   kernel's entries point (an unused device costs one openat), and the
+   node is looked at with one fstatat.  Descriptors are closed in batches
+   (fdbatch.h).  Anything else mounted there (a test rig, a hostile
+   container) gets losetup's own, slower procedure: look at the entry,
+   read every entry's `dev'.  */
 
 #include "system.h"
 

@@ -85,4 +85,22 @@ check "$WHAT, plain: nothing on stderr" test ! -s "$SCRATCH/plain.err"
 listed traced LOSETUP_CONTAINER_DEBUG=1
 check "$WHAT, traced: the trace names the device that did not answer" \
   grep -q "$F: no answer within 2000 ms" "$SCRATCH/traced.err"
+
+# A candidate on the stalled file system: its stat() waits as well.  The
+# other device, tried there first, keeps util-linux's row; the listing
+# still ends within the bound.
+_t0=$(date +%s%N)
+# shellcheck disable=SC2086
+out=$(LOSETUP_CONTAINER_BIND_MOUNTS="$MNT:$POOL" timeout 20 "$LC" $LIST \
+        2>"$SCRATCH/cand.err")
+st=$?
+_ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
+printf '%s\n' "$out" >"$SCRATCH/cand"
+echo "candidate: status $st in $_ms ms"
+check "$WHAT, a candidate there: exit status 0 (status $st)" test "$st" = 0
+check "$WHAT, a candidate there: within the bound ($_ms ms)" test "$_ms" -lt 5000
+expect_back_file "$WHAT, a candidate there: util-linux's row for the other device" \
+  "$SCRATCH/cand" "$V" "$(back_file "$SCRATCH/ul" "$V")"
+expect_back_file "$WHAT, a candidate there: util-linux's row for the stalled device" \
+  "$SCRATCH/cand" "$F" "$(back_file "$SCRATCH/ul" "$F")"
 exit 0
