@@ -504,9 +504,9 @@ finish_workers (struct job *job, struct worker *w, size_t from, int dev_fd,
   trace_unanswered (job);
 }
 
-/* Without a trace, finds the corrected paths here when no worker takes
-   anything (no ioctl facts: the resolver has nothing to look at);
-   with one, runs the resolver for its lines.  */
+/* When no device needs a worker (no node to open, no ioctl facts: the
+   resolver has nothing to look at), runs the resolver here for the
+   trace's lines, if there is a trace.  */
 static void
 resolve_here (struct job *job)
 {
@@ -527,9 +527,10 @@ resolve_here (struct job *job)
 
 /* Scans the loop devices into JOB.  Without a trace, a worker starts at
    the first device that needs one, and the proven nodes after it are
-   fed to it as they are found: it works while this process scans.
-   Then every entry a worker takes gets its answer, or util-linux's row
-   when none came within the bound.  */
+   fed to it as they are found: it works while this process scans.  With
+   a trace, a worker takes every device after the scan, in order.  Then
+   every entry a worker takes gets its answer, or util-linux's row when
+   none came within the bound.  No worker when no device needs one.  */
 static void
 scan_and_resolve (struct job *job, struct loop_scan *scan)
 {
@@ -551,7 +552,8 @@ scan_and_resolve (struct job *job, struct loop_scan *scan)
       e->f = f;
       e->path = NULL;
       e->answered = false;
-      if (!worker_takes (job, e))
+      /* Only a node to open or facts to try need a worker.  */
+      if (!e->f.proven && !e->f.has_info)
         continue;
       if (!any)
         {
@@ -564,7 +566,7 @@ scan_and_resolve (struct job *job, struct loop_scan *scan)
             }
         }
       else if (feeding)
-        feeding = (w != NULL && e->f.proven && !e->f.has_info
+        feeding = (w != NULL && !e->f.has_info
                    && feed_entry (w, job->n - 1, &e->f));
     }
   if (any)
