@@ -34,7 +34,7 @@ check-runtest-present:
 
 # Unit tests of the pure units (no root needed).
 check_PROGRAMS += tests/unit/test-detect tests/unit/test-resolve \
-  tests/unit/test-loopdev
+  tests/unit/test-loopdev tests/unit/test-fdbatch
 tests_unit_test_detect_SOURCES = tests/unit/test-detect.c tests/unit/check.h
 tests_unit_test_detect_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_test_detect_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
@@ -44,6 +44,9 @@ tests_unit_test_resolve_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 tests_unit_test_loopdev_SOURCES = tests/unit/test-loopdev.c tests/unit/check.h
 tests_unit_test_loopdev_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_test_loopdev_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
+tests_unit_test_fdbatch_SOURCES = tests/unit/test-fdbatch.c tests/unit/check.h
+tests_unit_test_fdbatch_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
+tests_unit_test_fdbatch_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 
 # Helpers: a stand-in original losetup, and a loop attacher that sets
 # lo_file_name the way container runtimes do.
