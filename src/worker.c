@@ -148,12 +148,7 @@ child (worker_fn *work, void *data, int results, int keep, int jobs)
   isolate (results, keep, jobs);
   out.fd = CHILD_RESULTS;
   in.fd = CHILD_JOBS;
-  pthread_attr_t attr;
-
-  /* The flusher needs little stack: mapping the default 8 MiB costs.  */
-  if (pthread_attr_init (&attr) != 0
-      || pthread_attr_setstacksize (&attr, 64 * 1024) != 0
-      || pthread_create (&thread, &attr, flusher, &out) != 0)
+  if (pthread_create (&thread, NULL, flusher, &out) != 0)
     _exit (EXIT_FAILURE);
   work (data, keep >= 0 ? CHILD_KEEP : -1, &out, jobs >= 0 ? &in : NULL);
   pthread_mutex_lock (&out.lock);

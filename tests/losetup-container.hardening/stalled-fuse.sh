@@ -14,6 +14,7 @@
 . "$TESTS_SRCDIR/lib/lib.sh"
 WHAT="a stalled FUSE server"
 need_unshare "$WHAT"
+[ -c /dev/fuse ] || modprobe fuse 2>/dev/null
 if ! command -v fuse-overlayfs >/dev/null 2>&1 || [ ! -c /dev/fuse ]; then
   unsupported "$WHAT (needs fuse-overlayfs and /dev/fuse)"
   exit 0
