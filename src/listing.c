@@ -37,6 +37,7 @@
 #include "fdbatch.h"
 #include "worker.h"
 #include "error.h"
+#include "i18n.h"
 #include "xalloc.h"
 #include "xvasprintf.h"
 #include "loopdev.h"
@@ -80,6 +81,7 @@ static struct
 #undef SC_MEMBER
 } sc;
 
+DYNLIB_NOTE ("table", "prints the listing", "required", SMARTCOLS_SONAME);
 /* Loads libsmartcols into SC, once.  Returns true when it is loaded;
    false with the reason in *WHY.  */
 static bool
@@ -105,8 +107,11 @@ load_smartcols (void)
 {
   const char *why = NULL;
 
+  /* util-linux losetup cannot start without all of it: its loader
+     exits with 127 (see main.c), and so does this, in the loader's
+     words.  */
   if (!try_load_smartcols (&why))
-    error (EXIT_FAILURE, 0, _("cannot load %s: %s"), SMARTCOLS_SONAME, why);
+    error (127, 0, "error while loading shared libraries: %s", why);
 }
 
 unsigned int
@@ -135,7 +140,7 @@ new_table (void)
   sc.init_debug (0);
   tb = sc.new_table ();
   if (tb == NULL)
-    error (EXIT_FAILURE, errno, _("failed to allocate output table"));
+    error (EXIT_FAILURE, errno, UL_("failed to allocate output table"));
   sc.table_enable_raw (tb, 0);
   sc.table_enable_json (tb, 0);
   sc.table_enable_noheadings (tb, 0);
@@ -144,7 +149,7 @@ new_table (void)
                               ul_has (listing_ul_version (),
                                       UL_BACK_FILE_NOEXTREMES)
                               ? SCOLS_FL_NOEXTREMES : 0) == NULL)
-    error (EXIT_FAILURE, errno, _("failed to allocate output column"));
+    error (EXIT_FAILURE, errno, UL_("failed to allocate output column"));
   return tb;
 }
 
@@ -163,12 +168,12 @@ add_row (struct libscols_table *tb, char *name, char *file)
   int rc;
 
   if (ln == NULL)
-    error (EXIT_FAILURE, errno, _("failed to allocate output line"));
+    error (EXIT_FAILURE, errno, UL_("failed to allocate output line"));
   rc = sc.line_refer_data (ln, 0, name);
   if (rc == 0 && file != NULL)
     rc = sc.line_refer_data (ln, 1, file);
   if (rc != 0)
-    error (EXIT_FAILURE, -rc, _("failed to add output data"));
+    error (EXIT_FAILURE, -rc, UL_("failed to add output data"));
 }
 
 /* Prints the N rows at ROWS with libsmartcols, which frees the strings.  */

@@ -54,6 +54,7 @@ mounts_new (void)
   return xzalloc (sizeof (struct mount_table));
 }
 
+DYNLIB_NOTE ("mounts", "reads the mount table", "required", LIBMOUNT_SONAME);
 /* Opens libmount and fills API.  Returns the handle for dlclose(), or
    NULL with the reason in *WHY.  */
 static void *

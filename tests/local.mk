@@ -8,7 +8,8 @@
 # loop devices report UNSUPPORTED elsewhere.
 #
 # Layout: tests/losetup-container.AREA/ holds an area's .exp files and the
-# scripts they run, beside them (lc_script); tests/unit/ the unit test
+# scripts they run, beside them (lc_script: X.exp runs X.sh, or lc_unit:
+# tests/unit/test-X); tests/unit/ the unit test
 # programs (lc_unit); tests/lib/ the shared helpers, Tcl and shell;
 # tests/helpers/ the helper programs below.
 
@@ -59,6 +60,11 @@ tests_helpers_loop_remove_SOURCES = tests/helpers/loop-remove.c
 tests_helpers_fake_original_CPPFLAGS =
 tests_helpers_loop_attach_CPPFLAGS =
 tests_helpers_loop_remove_CPPFLAGS =
+# And one that reads src/ulversions.c's table for the scripts.
+check_PROGRAMS += tests/helpers/ul-has
+tests_helpers_ul_has_SOURCES = tests/helpers/ul-has.c
+tests_helpers_ul_has_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
+tests_helpers_ul_has_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 
 # Whole folders: each area's .exp files and the scripts beside them, and
 # the shared helpers in tests/lib.

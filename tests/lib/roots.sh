@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/roots.sh -- throwaway Debian roots made by debootstrap and
-# cached between runs; sourced by tests/losetup-container.packaging/pkg-deb.sh and
+# cached between runs; sourced by tests/losetup-container.packaging/deb.sh and
 # tests/losetup-container.versions/ul-roots.sh after tests/lib/lib.sh.
 #
 # A root is "debootstrap --variant=minbase --include=mount SUITE", kept in
