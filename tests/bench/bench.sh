@@ -33,12 +33,14 @@ CC=${CC:-cc}
 # The speed targets, reported as met or missed at the end.
 T_LIST_RATIO=0.50       # listing time against losetup's, for N >= 256
 T_LIST_FROM=256
-# System calls per device in use: 7 (open, ioctl, close of the node, the
-# attribute's open, read, close, and the resolver's stat), plus what grows
-# with the list as a whole: more getdents64 calls for a longer /sys/block
-# and the row array's reallocations, about 0.04 per device.
+# System calls per device in use, the worker process included: 6 (the
+# attribute's open and read and the node's fstatat in the listing; the
+# node's open and ioctl and the resolver's stat in the worker), both
+# processes closing their descriptors 64 at a time with close_range, plus
+# what grows with the list as a whole: more getdents64 calls for a longer
+# /sys/block, the batched pipe writes and reads, about 0.1 per device.
 T_SC_DEVICE=7.1
-T_SC_UNBOUND=2          # system calls per unbound device node
+T_SC_UNBOUND=1.05       # system calls per unbound device node (one openat)
 T_PT_RATIO=1.60         # pass-through against calling the original
 T_PT_BARE=1.05          # pass-through against a bare execv() wrapper
 T_LINEAR=1.50           # time per device at one N against the one before

@@ -40,6 +40,7 @@ SUITES=${LOSETUP_CONTAINER_TEST_UL_SUITES:-bookworm trixie sid}
 SCRIPTS="losetup-container.listing/host.sh
          losetup-container.listing/plain.sh
          losetup-container.listing/lost.sh
+         losetup-container.listing/nodes.sh
          losetup-container.passthrough/passthrough.sh
          losetup-container.detect/forms.sh
          losetup-container.hardening/hostile-files.sh"
