@@ -17,8 +17,9 @@
 # (read-only; "/" for this machine's), its /bin, /sbin and /lib links,
 # this machine's /dev (or the directory $LC_UL_DEV when set) and /sys, a
 # fresh /proc, and at their own paths the program under test, the
-# helpers and $SCRATCH.  The environment is kept.  Everything goes with
-# the namespace when COMMAND ends.
+# helpers and $SCRATCH (with the file systems a test mounted below it).
+# The environment is kept.  Everything goes with the namespace when
+# COMMAND ends.
 in_ul_root() {
   mkdir -p "$SCRATCH/.ul-root"
   unshare -m --propagation private -- sh -euc '
@@ -42,7 +43,7 @@ in_ul_root() {
     mount --rbind /sys "$m/sys"
     mount -t proc proc "$m/proc"
     for p in "$scratch" "$helpers"; do
-      mkdir -p "$m$p"; mount --bind "$p" "$m$p"
+      mkdir -p "$m$p"; mount --rbind "$p" "$m$p"
     done
     mkdir -p "$m${lc%/*}"; touch "$m$lc"; mount --bind "$lc" "$m$lc"
     exec chroot "$m" "$@"
