@@ -34,6 +34,16 @@
 #include "resolve.h"
 #include "ulversions.h"
 
+/* The kernel hands over 64-bit inode numbers (lo_inode), and XFS and
+   btrfs give files numbers above 2^32.  Built for 32-bit user space
+   without large file support, stat() would fail on such a file
+   (EOVERFLOW) and no path would be proven: configure enables it, and a
+   build that has it not does not compile.  */
+_Static_assert (sizeof ((struct stat *) 0)->st_ino >= sizeof (uint64_t),
+                "stat() must report 64-bit inode numbers");
+
+/* Stores PATH's device and inode number in *DEV and *INO.  Returns 0, or
+   stat's errno value.  */
 static int
 stat_path (const char *path, dev_t *dev, uint64_t *ino)
 {
