@@ -258,7 +258,7 @@ cross_debs() {
     if [ -f "$LOG/build-$_a.status" ]; then
       if [ "$(cat "$LOG/build-$_a.status")" = 0 ]; then
         pass "$_a: dpkg-buildpackage -a $_a with Debian's cross compiler"
-        rm -rf "$DEBS/$_a"
+        rm -rf "${DEBS:?}/$_a"
         mkdir -p "$DEBS/$_a"
         cp "$SCRATCH/build-$_a/upper/build/"*.deb "$DEBS/$_a/"
       else
