@@ -46,6 +46,14 @@
 #include "resolve.h"
 #include "ulversions.h"
 
+/* The kernel hands over 64-bit inode numbers (lo_inode), and XFS and
+   btrfs give files numbers above 2^32.  Built for 32-bit user space
+   without large file support, stat() would fail on such a file
+   (EOVERFLOW) and no path would be proven: configure enables it, and a
+   build that has it not does not compile.  */
+_Static_assert (sizeof ((struct stat *) 0)->st_ino >= sizeof (uint64_t),
+                "stat() must report 64-bit inode numbers");
+
 /* The resolver's stat callback.  With FS_TYPE, statfs() first and then
    stat(), both on PATH: the device and inode the resolver checks again
    are those seen after the file system type.  A candidate is never

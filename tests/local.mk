@@ -78,4 +78,12 @@ EXTRA_DIST += \
   tests/losetup-container.packaging \
   tests/losetup-container.passthrough \
   tests/losetup-container.resolve \
-  tests/losetup-container.versions
+  tests/losetup-container.versions \
+  tests/losetup-container.arch
+
+# The packages tests/losetup-container.arch builds for other
+# architectures, kept for the next run of the same source.
+clean-local: clean-arch-debs
+clean-arch-debs:
+	rm -rf tests/arch-debs
+.PHONY: clean-arch-debs

@@ -157,7 +157,8 @@ fs_mount() {
 # namespace: a tmpfs holding SYS's directories DIRS (a list of names:
 # "usr etc"; read-only when MODE is "ro"; SYS is "/" for this machine's)
 # and its /bin, /sbin and /lib links, DEV at /dev, this machine's /sys, a fresh /proc, an empty
-# /tmp, and each SRC (a file or a directory) at DST.  The environment is
+# /tmp, and each SRC (a file or a directory) at DST (with the file
+# systems mounted below it when written +SRC:DST).  The environment is
 # kept.  Every mount goes with the namespace when COMMAND ends: a
 # container restart.  Shared by in_container and in_ul_root.
 chroot_in() {
@@ -182,13 +183,15 @@ chroot_in() {
     mount --rbind /sys "$m/sys"
     mount -t proc proc "$m/proc"
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-      src=${1%%:*} dst=$m${1#*:}
+      how=--bind b=$1
+      case $b in +*) how=--rbind b=${b#+};; esac
+      src=${b%%:*} dst=$m${b#*:}
       if [ -d "$src" ]; then
         mkdir -p "$dst"
       else
         mkdir -p "${dst%/*}"; touch "$dst"
       fi
-      mount --bind "$src" "$dst"
+      mount "$how" "$src" "$dst"
       shift
     done
     shift

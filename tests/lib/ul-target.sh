@@ -16,11 +16,12 @@
 # in $SCRATCH/.ul-root, made of /usr, /etc and /var of $LC_UL_ROOT
 # (read-only; this machine's when unset), this machine's /dev (or the directory
 # $LC_UL_DEV when set), and at their own paths the program under test,
-# the helpers and $SCRATCH.
+# the helpers and $SCRATCH (with the file systems a test mounted below
+# them).
 in_ul_root() {
   mkdir -p "$SCRATCH/.ul-root"
   chroot_in "$SCRATCH/.ul-root" "${LC_UL_ROOT:-/}" "usr etc var" ro \
-    "${LC_UL_DEV:-/dev}" "$SCRATCH:$SCRATCH" "$HELPERS:$HELPERS" "$LC:$LC" \
+    "${LC_UL_DEV:-/dev}" "+$SCRATCH:$SCRATCH" "+$HELPERS:$HELPERS" "$LC:$LC" \
     -- "$@"
 }
 

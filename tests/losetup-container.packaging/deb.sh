@@ -91,20 +91,6 @@ T0=$(date +%s)
 # elapsed WHAT: a timing line for the log.
 elapsed() { echo "time: $1 at $(( $(date +%s) - T0 ))s"; }
 
-# in_root ROOT COMMAND [ARG]...: runs COMMAND chrooted into ROOT, with a
-# /proc of its own and a clean environment.
-in_root() {
-  _root=$1; shift
-  unshare -m --propagation private -- sh -c '
-    root=$1; shift
-    mount -t proc lc-proc "$root/proc" || exit 125
-    exec chroot "$root" /usr/bin/env -i \
-      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-      HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive \
-      ${http_proxy:+http_proxy=$http_proxy} "$@"
-  ' sh "$_root" "$@"
-}
-
 # ------------------------------------------------------------- the cache
 # Held for the whole run: the package test copies roots and may make the
 # build root at any time.
