@@ -26,11 +26,11 @@ trap arch_cleanup EXIT
 arch_setup "$WHAT"
 
 # Each beside the .exp of its own area, named relative to tests/.
-SCRIPTS="losetup-container.listing/listing-host.sh
-         losetup-container.listing/listing-plain.sh
-         losetup-container.listing/listing-lost.sh
+SCRIPTS="losetup-container.listing/host.sh
+         losetup-container.listing/plain.sh
+         losetup-container.listing/lost.sh
          losetup-container.passthrough/passthrough.sh
-         losetup-container.detect/detect-forms.sh
+         losetup-container.detect/forms.sh
          losetup-container.hardening/hostile-files.sh"
 
 for A in $READY; do
