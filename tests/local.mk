@@ -66,4 +66,5 @@ EXTRA_DIST += \
   tests/losetup-container.packaging \
   tests/losetup-container.passthrough \
   tests/losetup-container.resolve \
+  tests/losetup-container.runtime \
   tests/losetup-container.versions
