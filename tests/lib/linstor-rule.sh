@@ -9,9 +9,9 @@
 # Results in the directory OUT: ulversion (util-linux's), list.out, list.err, list.status (the
 # listing parsed), map ("BACK-FILE DEVICE" a line, what the parse kept),
 # parse.error (when LINSTOR's parse would throw), attached (the devices
-# attached, one a line), attach.err, and three pairs of listings made
-# after, by "losetup" and by util-linux's losetup called as "losetup"
-# (final.N.out/.err/.status, final.N.ul/.ulerr/.ulstatus).
+# attached, one a line), attach.err, and the listing made after by
+# "losetup" (final.out, .err, .status) between two by util-linux's
+# losetup called as "losetup" (final.ul, .ulerr, .ulstatus; final.ul2).
 #
 # Environment: LC_RULE_UL set: the rule itself calls util-linux's losetup
 # (the leak measured without the program).  LC_RULE_WAIT set: touch
@@ -81,10 +81,18 @@ for v; do
   [ -e "$p" ] || continue
   losetup -f --show "$p" >>attached 2>>attach.err
 done
-for i in 1 2 3; do
-  losetup -l -O NAME,BACK-FILE >final.$i.out 2>final.$i.err
-  echo $? >final.$i.status
-  PATH=$UL_PATH losetup -l -O NAME,BACK-FILE >final.$i.ul 2>final.$i.ulerr
-  echo $? >final.$i.ulstatus
+# The listing to compare, between two of util-linux's: devices of others
+# may come and go meanwhile; the first pair of util-linux's listings that
+# agree, up to 20 tries, says that nothing changed around ours.
+i=0
+while [ $i -lt 20 ]; do
+  i=$((i + 1))
+  PATH=$UL_PATH losetup -l -O NAME,BACK-FILE >final.ul 2>final.ulerr
+  echo $? >final.ulstatus
+  losetup -l -O NAME,BACK-FILE >final.out 2>final.err
+  echo $? >final.status
+  PATH=$UL_PATH losetup -l -O NAME,BACK-FILE >final.ul2 2>&1
+  cmp -s final.ul final.ul2 && break
 done
+echo $i >final.tries
 exit 0

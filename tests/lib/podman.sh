@@ -71,6 +71,16 @@ pod_cleanup() {
     | while read -r _i; do pod rmi -f "$_i" >/dev/null 2>&1; done
 }
 
+# pod_base_ready SUITE: sets GOT to the base image of SUITE and succeeds
+# when it is imported from the current cached root already: then the
+# cache's lock is not needed.
+pod_base_ready() {
+  _pr_dir=$CACHE/$1-$ARCH
+  fresh "$_pr_dir.stamp" || return 1
+  GOT=localhost/lc-base-$1-$ARCH:$(md5sum <"$_pr_dir.stamp" | cut -c1-12)
+  pod image exists "$GOT"
+}
+
 # pod_base SUITE: sets GOT to the base image of SUITE, imported from the
 # cached root unless imported already from the same root (the lock must
 # be held).  Images of older roots of SUITE go.  Returns as cached_root.
