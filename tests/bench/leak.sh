@@ -98,6 +98,12 @@ if ! command -v gnuplot >/dev/null 2>&1; then
   exit 0
 fi
 ncol=$(echo $COLS | wc -w)
+# One colour per image; util-linux's losetup dashed, this program's solid.
+i=2
+while [ $i -le $((ncol + 1)) ]; do
+  echo "set style line $i linecolor $((i / 2)) linewidth 2 pointtype $((i / 2 + 5)) dashtype $((2 - i % 2))"
+  i=$((i + 1))
+done >"$SCRATCH/styles"
 gnuplot >"$SVG.new" <<EOP || { rm -f "$SVG.new"; exit 1; }
 set terminal svg size 720,400 dynamic font "sans,12" background rgb "white"
 set title "Loop devices in use after each satellite start ($V volumes)"
@@ -108,8 +114,9 @@ set grid ytics
 set xtics 1
 set yrange [0:*]
 set datafile separator tab
+load "$SCRATCH/styles"
 plot for [i=2:$((ncol + 1))] "$SCRATCH/table" using 1:i with linespoints \
-  title columnheader(i) dashtype (i % 2 == 0 ? 2 : 1) pointtype (i / 2)
+  linestyle i title columnheader(i)
 EOP
 mv "$SVG.new" "$SVG"
 echo "chart: $SVG"
