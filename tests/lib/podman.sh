@@ -6,7 +6,8 @@
 # The machine's own podman set-up is never used nor changed: podman reads
 # a containers.conf and a storage.conf of the tests' own (CONTAINERS_CONF,
 # CONTAINERS_STORAGE_CONF), keeps its images in $CACHE/podman and its run
-# state in /run/losetup-container-tests.  No registry is needed: base
+# state in /run/losetup-container-tests (pod_sealed keeps it out of
+# /var/lib/containers too).  No registry is needed: base
 # images are imported from the cached debootstrap roots (roots.sh) and
 # kept, one per suite and root; the images of a run are built on them with
 # "podman build --network none" and removed, with every container of the
@@ -60,6 +61,18 @@ pod() {
   podman --runtime runc "$@"
 }
 
+# pod_sealed COMMAND [ARG]...: podman COMMAND with /var/lib read-only, in
+# a mount namespace of its own: "podman import" and "podman build" keep a
+# cache of blob digests in /var/lib/containers/cache whatever the storage
+# configuration says, and go on without it when they cannot write there.
+# (Not for "podman run": a container made there would not see the host's
+# later mounts.)
+pod_sealed() {
+  unshare -m --propagation private -- sh -c '
+    mount --bind /var/lib /var/lib && mount -o remount,bind,ro /var/lib /var/lib \
+      && exec podman --runtime runc "$@"' sh "$@"
+}
+
 # pod_cleanup: removes the run's containers and images (call it from the
 # EXIT trap, before lc_cleanup).
 pod_cleanup() {
@@ -91,7 +104,8 @@ pod_base() {
   GOT=localhost/lc-base-$1-$ARCH:$_pb_tag
   if ! pod image exists "$GOT"; then
     echo "importing $_pb_root as $GOT"
-    tar -C "$_pb_root" -cf - . | pod import - "$GOT" >/dev/null || return 1
+    tar -C "$_pb_root" -cf - . | pod_sealed import - "$GOT" >/dev/null \
+      || return 1
   fi
   pod images --format '{{.Repository}}:{{.Tag}}' \
     | grep -x "localhost/lc-base-$1-$ARCH:.*" | grep -vx "$GOT" \
@@ -109,7 +123,7 @@ pod_build() {
   mkdir -p "$_pb_ctx"
   for _pb_f; do cp "${_pb_f%%=*}" "$_pb_ctx/${_pb_f#*=}" || return 1; done
   GOT=localhost/$POD_ID-$_pb_name:latest
-  if ! pod build --network none --pull=never --layers=false -q \
+  if ! pod_sealed build --network none --pull=never --layers=false -q \
        --build-arg BASE="$_pb_base" -f "$_pb_file" -t "$GOT" "$_pb_ctx" \
        >"$_pb_ctx.log" 2>&1; then
     show "$_pb_ctx.log"
