@@ -8,7 +8,8 @@
 # Usage: linstor-rule.sh OUT POOL VOLUME...
 # Results in the directory OUT: ulversion (util-linux's), list.out, list.err, list.status (the
 # listing parsed), map ("BACK-FILE DEVICE" a line, what the parse kept),
-# parse.error (when LINSTOR's parse would throw), attached (the devices
+# parse.error (when LINSTOR's parse threw ten times in a row;
+# parse.error.N, each listing it threw on), attached (the devices
 # attached, one a line), attach.err, and the listing made after by
 # "losetup" (final.out, .err, .status) between two by util-linux's
 # losetup called as "losetup" (final.ul, .ulerr, .ulstatus; final.ul2).
@@ -70,10 +71,20 @@ linstor_parse() {
     }'
 }
 
-losetup -l -O NAME,BACK-FILE >list.out 2>list.err
-echo $? >list.status
-linstor_parse <list.out >map
-[ $? -eq 0 ] || : >parse.error
+# A listing LINSTOR cannot parse makes the satellite fail the pool's
+# refresh and try again later; so does this, up to ten times: rows of
+# other users' devices (a backing file named with blanks only) can do
+# it.  Each listing that failed is kept, as parse.error.N.
+n=0
+while :; do
+  losetup -l -O NAME,BACK-FILE >list.out 2>list.err
+  echo $? >list.status
+  linstor_parse <list.out >map && break
+  n=$((n + 1))
+  cp list.out parse.error.$n
+  if [ $n -ge 10 ]; then : >parse.error; break; fi
+  sleep 0.5
+done
 : >attached
 for v; do
   p=$pool/$v

@@ -241,6 +241,11 @@ sat_devices() {
 sat_mapped() {
   _sm=$SCRATCH/out/$1
   check "$LABEL, ${1#"$LABEL"-}: LINSTOR's parse went through" test ! -e "$_sm/parse.error"
+  for _f in "$_sm"/parse.error.*; do
+    [ -f "$_f" ] || continue
+    echo "LINSTOR's parse threw on this listing, tried again:"
+    sed 's/^/  | /' "$_f"
+  done
   _sm_ok=yes
   while read -r _d _v; do
     _got=$(awk -v p="$2/$_v" '$1 == p { print $2 }' "$_sm/map")
