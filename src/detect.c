@@ -31,53 +31,84 @@ enum
   OPT_REMOVE
 };
 
-/* losetup's short options in the versions that have the most of them:
-   "-v" until UL_VERBOSE_OPTION ends, "c:" and "d:" while
-   UL_CAPACITY_DETACH_ARGUMENT holds ("c" and "d" later).  grammar_for
-   leaves out what a version lacks.  */
-#define SHORT_OPTIONS "ab:c:d:Dfhj:JlLno:O:PrvV"
+/* losetup's short options, each with the fact of ulversions.h that must
+   hold for the option to exist, and ARG_FACT, the one that must hold for
+   it to take the argument HAS_ARG says (else it takes none).  */
+static const struct
+{
+  char name;
+  int has_arg;
+  enum ul_fact fact;
+  enum ul_fact arg_fact;
+} short_options[] = {
+  {'a', no_argument, UL_ALWAYS, UL_ALWAYS},
+  {'b', required_argument, UL_ALWAYS, UL_ALWAYS},
+  {'c', required_argument, UL_ALWAYS, UL_CAPACITY_DETACH_ARGUMENT},
+  {'d', required_argument, UL_ALWAYS, UL_CAPACITY_DETACH_ARGUMENT},
+  {'D', no_argument, UL_ALWAYS, UL_ALWAYS},
+  {'f', no_argument, UL_ALWAYS, UL_ALWAYS},
+  {'h', no_argument, UL_ALWAYS, UL_ALWAYS},
+  {'j', required_argument, UL_ALWAYS, UL_ALWAYS},
+  {'J', no_argument, UL_ALWAYS, UL_ALWAYS},
+  {'l', no_argument, UL_ALWAYS, UL_ALWAYS},
+  {'L', no_argument, UL_ALWAYS, UL_ALWAYS},
+  {'n', no_argument, UL_ALWAYS, UL_ALWAYS},
+  {'o', required_argument, UL_ALWAYS, UL_ALWAYS},
+  {'O', required_argument, UL_ALWAYS, UL_ALWAYS},
+  {'P', no_argument, UL_ALWAYS, UL_ALWAYS},
+  {'r', no_argument, UL_ALWAYS, UL_ALWAYS},
+  {'v', no_argument, UL_VERBOSE_OPTION, UL_ALWAYS},
+  {'V', no_argument, UL_ALWAYS, UL_ALWAYS},
+};
 
-/* losetup's long options, each with the fact of ulversions.h that must
-   hold for the option to exist.  -c and -d take an argument while
-   UL_CAPACITY_DETACH_ARGUMENT holds.  */
+#define N_SHORT_OPTIONS (sizeof short_options / sizeof *short_options)
+
+/* losetup's long options, with the facts of ulversions.h as for the
+   short options.  */
 static const struct
 {
   struct option opt;
   enum ul_fact fact;
+  enum ul_fact arg_fact;
 } long_options[] = {
-  {{"all", no_argument, NULL, 'a'}, UL_ALWAYS},
-  {{"set-capacity", required_argument, NULL, 'c'}, UL_ALWAYS},
-  {{"detach", required_argument, NULL, 'd'}, UL_ALWAYS},
-  {{"detach-all", no_argument, NULL, 'D'}, UL_ALWAYS},
-  {{"find", no_argument, NULL, 'f'}, UL_ALWAYS},
-  {{"nooverlap", no_argument, NULL, 'L'}, UL_ALWAYS},
-  {{"help", no_argument, NULL, 'h'}, UL_ALWAYS},
-  {{"associated", required_argument, NULL, 'j'}, UL_ALWAYS},
-  {{"json", no_argument, NULL, 'J'}, UL_ALWAYS},
-  {{"list", no_argument, NULL, 'l'}, UL_ALWAYS},
-  {{"sector-size", required_argument, NULL, 'b'}, UL_ALWAYS},
-  {{"noheadings", no_argument, NULL, 'n'}, UL_ALWAYS},
-  {{"offset", required_argument, NULL, 'o'}, UL_ALWAYS},
-  {{"output", required_argument, NULL, 'O'}, UL_ALWAYS},
-  {{"output-all", no_argument, NULL, OPT_OUTPUT_ALL}, UL_ALWAYS},
-  {{"sizelimit", required_argument, NULL, OPT_SIZELIMIT}, UL_ALWAYS},
-  {{"partscan", no_argument, NULL, 'P'}, UL_ALWAYS},
-  {{"read-only", no_argument, NULL, 'r'}, UL_ALWAYS},
-  {{"direct-io", optional_argument, NULL, OPT_DIO}, UL_ALWAYS},
-  {{"raw", no_argument, NULL, OPT_RAW}, UL_ALWAYS},
-  {{"loop-ref", required_argument, NULL, OPT_LOOP_REF}, UL_LOOP_REF_OPTION},
-  {{"show", no_argument, NULL, OPT_SHOW}, UL_ALWAYS},
-  {{"verbose", no_argument, NULL, 'v'}, UL_VERBOSE_OPTION},
-  {{"version", no_argument, NULL, 'V'}, UL_ALWAYS},
-  {{"remove", no_argument, NULL, OPT_REMOVE}, UL_REMOVE_OPTION},
+  {{"all", no_argument, NULL, 'a'}, UL_ALWAYS, UL_ALWAYS},
+  {{"set-capacity", required_argument, NULL, 'c'}, UL_ALWAYS,
+   UL_CAPACITY_DETACH_ARGUMENT},
+  {{"detach", required_argument, NULL, 'd'}, UL_ALWAYS,
+   UL_CAPACITY_DETACH_ARGUMENT},
+  {{"detach-all", no_argument, NULL, 'D'}, UL_ALWAYS, UL_ALWAYS},
+  {{"find", no_argument, NULL, 'f'}, UL_ALWAYS, UL_ALWAYS},
+  {{"nooverlap", no_argument, NULL, 'L'}, UL_ALWAYS, UL_ALWAYS},
+  {{"help", no_argument, NULL, 'h'}, UL_ALWAYS, UL_ALWAYS},
+  {{"associated", required_argument, NULL, 'j'}, UL_ALWAYS, UL_ALWAYS},
+  {{"json", no_argument, NULL, 'J'}, UL_ALWAYS, UL_ALWAYS},
+  {{"list", no_argument, NULL, 'l'}, UL_ALWAYS, UL_ALWAYS},
+  {{"sector-size", required_argument, NULL, 'b'}, UL_ALWAYS, UL_ALWAYS},
+  {{"noheadings", no_argument, NULL, 'n'}, UL_ALWAYS, UL_ALWAYS},
+  {{"offset", required_argument, NULL, 'o'}, UL_ALWAYS, UL_ALWAYS},
+  {{"output", required_argument, NULL, 'O'}, UL_ALWAYS, UL_ALWAYS},
+  {{"output-all", no_argument, NULL, OPT_OUTPUT_ALL}, UL_ALWAYS, UL_ALWAYS},
+  {{"sizelimit", required_argument, NULL, OPT_SIZELIMIT}, UL_ALWAYS,
+   UL_ALWAYS},
+  {{"partscan", no_argument, NULL, 'P'}, UL_ALWAYS, UL_ALWAYS},
+  {{"read-only", no_argument, NULL, 'r'}, UL_ALWAYS, UL_ALWAYS},
+  {{"direct-io", optional_argument, NULL, OPT_DIO}, UL_ALWAYS, UL_ALWAYS},
+  {{"raw", no_argument, NULL, OPT_RAW}, UL_ALWAYS, UL_ALWAYS},
+  {{"loop-ref", required_argument, NULL, OPT_LOOP_REF}, UL_LOOP_REF_OPTION,
+   UL_ALWAYS},
+  {{"show", no_argument, NULL, OPT_SHOW}, UL_ALWAYS, UL_ALWAYS},
+  {{"verbose", no_argument, NULL, 'v'}, UL_VERBOSE_OPTION, UL_ALWAYS},
+  {{"version", no_argument, NULL, 'V'}, UL_ALWAYS, UL_ALWAYS},
+  {{"remove", no_argument, NULL, OPT_REMOVE}, UL_REMOVE_OPTION, UL_ALWAYS},
 };
 
 #define N_LONG_OPTIONS (sizeof long_options / sizeof *long_options)
 
-/* The option grammar of one version, as getopt_long takes it.  */
+/* The option grammar of one version, as getopt_long takes it: each short
+   option with up to two colons.  */
 struct grammar
 {
-  char short_options[sizeof SHORT_OPTIONS];
+  char short_options[3 * N_SHORT_OPTIONS + 1];
   struct option long_options[N_LONG_OPTIONS + 1];
 };
 
@@ -85,22 +116,27 @@ struct grammar
 static void
 grammar_for (unsigned int version, struct grammar *g)
 {
-  bool cd_arg = ul_has (version, UL_CAPACITY_DETACH_ARGUMENT);
   char *out = g->short_options;
   size_t n = 0;
 
-  for (const char *p = SHORT_OPTIONS; *p != '\0'; p++)
-    if (!(*p == 'v' && !ul_has (version, UL_VERBOSE_OPTION))
-        && !(*p == ':' && (p[-1] == 'c' || p[-1] == 'd') && !cd_arg))
-      *out++ = *p;
+  for (size_t i = 0; i < N_SHORT_OPTIONS; i++)
+    if (ul_has (version, short_options[i].fact))
+      {
+        int has_arg = (ul_has (version, short_options[i].arg_fact)
+                       ? short_options[i].has_arg : no_argument);
+        *out++ = short_options[i].name;
+        if (has_arg != no_argument)
+          *out++ = ':';
+        if (has_arg == optional_argument)
+          *out++ = ':';
+      }
   *out = '\0';
   for (size_t i = 0; i < N_LONG_OPTIONS; i++)
     if (ul_has (version, long_options[i].fact))
       {
         g->long_options[n] = long_options[i].opt;
-        if (g->long_options[n].val == 'c' || g->long_options[n].val == 'd')
-          g->long_options[n].has_arg = cd_arg ? required_argument
-                                              : no_argument;
+        if (!ul_has (version, long_options[i].arg_fact))
+          g->long_options[n].has_arg = no_argument;
         n++;
       }
   memset (&g->long_options[n], 0, sizeof g->long_options[n]);
@@ -168,15 +204,6 @@ columns_in (unsigned int version, int argc, char *const *argv,
 
   *columns_out = columns;
   return !other && columns != NULL;
-}
-
-bool
-is_list_request_in (unsigned int version, int argc, char *const *argv)
-{
-  const char *columns;
-
-  return (columns_in (version, argc, argv, &columns)
-          && columns_are_name_back_file_in (version, columns));
 }
 
 /* Stores the spans of ul_detection_spans in SPANS and, for each, whether

@@ -5,22 +5,17 @@
 #define LC_DETECT_H
 
 #include <stdbool.h>
-#include <stddef.h>
 
-/* Returns true when util-linux losetup VERSION (a UL_VERSION value of
-   ulversions.h; UL_VERSION_UNKNOWN: the newest) would read ARGV (ARGC
-   entries) as exactly "list every used device, columns NAME then
+/* Returns true when the util-linux losetup installed would read ARGV
+   (ARGC entries) as exactly "list every used device, columns NAME then
    BACK-FILE, default table format".  Prints nothing and leaves ARGV as it
-   was.  */
-bool is_list_request_in (unsigned int version, int argc, char *const *argv);
-
-/* is_list_request_in for the util-linux version installed, ARGV parsed
-   once with the grammar of each span of versions (ul_detection_spans).
-   PREPARE, unless NULL, is called once before the column names are
-   compared (they may be compared in the locale, which it loads), and
-   only when some grammar reads ARGV as options -l and -O only.  VERSION
-   is called only when the spans disagree about ARGV, and then returns
-   the version as is_list_request_in takes it.  */
+   was.  ARGV is parsed once with the grammar of each span of versions
+   (ul_detection_spans).  PREPARE, unless NULL, is called once before the
+   column names are compared (they may be compared in the locale, which it
+   loads), and only when some grammar reads ARGV as options -l and -O
+   only.  VERSION is called only when the spans disagree about ARGV, and
+   then returns the version installed (a UL_VERSION value of
+   ulversions.h; UL_VERSION_UNKNOWN: the newest).  */
 bool is_list_request_at_run_time (int argc, char *const *argv,
                                   void (*prepare) (void),
                                   unsigned int (*version) (void));

@@ -5,6 +5,7 @@
 #define LC_DYNLIB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* One function to look up: its name in the library, and the pointer that
    receives its address.  Write entries with DYNLIB_SYM, never by hand.  */
@@ -27,6 +28,36 @@ struct dynlib_sym
 #define DYNLIB_SAME_TYPE_(a, b) \
   (0 * sizeof (char[__builtin_types_compatible_p (__typeof__ (a), \
                                                    __typeof__ (b)) ? 1 : -1]))
+
+/* DYNLIB_NOTE (FEATURE, DESCRIPTION, PRIORITY, SONAME), at file scope,
+   records in the program's ".note.dlopen" section that it may dlopen
+   SONAME, in the "ELF dlopen metadata" format of the package-notes
+   specification (an ELF note of owner "FDO" and type 0x407c0c0a whose
+   text is a JSON array of objects naming the feature, what it is for,
+   how much it is needed, "required", "recommended" or "suggested", and
+   the library's sonames).  Packaging tools read it to add the library to
+   the package's dependencies, as they do for libraries linked.  All four
+   are string literals without '"' or '\\'; write the note next to the
+   dlopen of SONAME, once for each library.  */
+#define DYNLIB_NOTE(feature, description, priority, soname) \
+  DYNLIB_NOTE_AT_ (DYNLIB_CAT_ (dynlib_note_, __LINE__), \
+                   "[{\"feature\":\"" feature "\",\"description\":\"" \
+                   description "\",\"priority\":\"" priority \
+                   "\",\"soname\":[\"" soname "\"]}]")
+
+/* The ELF note itself: a header of three 32-bit words (the sizes of the
+   owner and of the text, the type), then the owner and the text, each
+   NUL-terminated and padded to four bytes.  */
+#define DYNLIB_NOTE_AT_(var, json) \
+  __attribute__ ((used, section (".note.dlopen"), aligned (4))) \
+  static const struct \
+  { \
+    uint32_t namesz, descsz, type; \
+    char name[4]; \
+    char desc[(sizeof json + 3) / 4 * 4]; \
+  } var = { sizeof "FDO", sizeof json, 0x407c0c0a, "FDO", json }
+#define DYNLIB_CAT_(a, b) DYNLIB_CAT2_ (a, b)
+#define DYNLIB_CAT2_(a, b) a##b
 
 /* Opens SONAME with dlopen() and stores the address of each of the N
    functions in SYMS in its slot.  Returns the handle (the library stays

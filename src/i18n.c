@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* i18n.c -- loading the locale and the message catalog.  */
+/* i18n.c -- loading the locale and the message catalogs.  */
 
 #include "system.h"
 
@@ -17,4 +17,7 @@ init_messages (void)
   setlocale (LC_MESSAGES, "");
   bindtextdomain (PACKAGE, LOCALEDIR);
   textdomain (PACKAGE);
+  /* util-linux's messages from util-linux's catalog, found where
+     losetup itself finds it: translated exactly when losetup's are.  */
+  bindtextdomain (UL_DOMAIN, UL_LOCALEDIR);
 }

@@ -3,19 +3,31 @@
 
    The scan follows util-linux losetup's own rules, so that the set and the
    order of the devices listed are the ones losetup lists: entries of
-   /sys/block in readdir order that have a loop/backing_file and a /dev node
-   that is a loop device, the text read for the device of that node.
+   /sys/block in readdir order that have a loop/backing_file, each with the
+   text of the device its /dev node stands for.
 
-   A bound device whose node is missing is reported as lost (util-linux
-   lists it so from 2.40 on; the caller decides by version).
+   DESIGN: a node is opened only once stat() has shown that it is the very
+   block device its /sys/block entry names (major 7, that entry's minor).
+   Opening a node whose minor has no device makes the kernel create one,
+   and util-linux, which never opens a node to list, creates nothing.  The
+   minor of loopN is N << part_shift, one shift for the whole driver: it is
+   learnt from the first `dev' attribute read and then costs nothing.  Any
+   other node (another loop device, a partition, a character node, a minor
+   with no device, or one that cannot be looked at) is never opened: its
+   row is util-linux's, by the rules of the installed release
+   (UL_NODE_ANY_TYPE, UL_LOST_ROWS in ulversions.h), read from sysfs.  The
+   scan itself never opens a node on the kernel's sysfs (loop_read_info
+   is called by the listing's worker, which may wait on a backing file);
+   only without /sys/block, where the ioctl is losetup's only source, is a
+   node opened here, and then one proven by /proc/partitions' numbers.
 
    When /sys/block is the kernel's own sysfs, its entries are what they
-   say: the text is read from the entry and the ioctl on the node tells
-   (lo_number) whether the node is that device, seven system calls in all
-   with the one stat of the resolver.  Anything else mounted there (a test
-   rig, a hostile container) gets losetup's own, slower procedure: look at
-   the entry, stat the node, read the text of the node's device through
-   /sys/dev/block.  */
+   say: the text is read through /sys/devices/virtual/block, where the
+   kernel's entries point (an unused device costs one openat), and the
+   node is looked at with one fstatat.  Descriptors are closed in batches
+   (fdbatch.h).  Anything else mounted there (a test rig, a hostile
+   container) gets losetup's own, slower procedure: look at the entry,
+   read every entry's `dev'.  */
 
 #include "system.h"
 
@@ -36,6 +48,8 @@
 #include <linux/magic.h>
 #include <unistd.h>
 
+#include "fdbatch.h"
+#include "ulversions.h"
 #include "xalloc.h"
 #include "xvasprintf.h"
 
@@ -53,10 +67,17 @@ struct loop_scan
   /* /sys/devices/virtual/block, where the kernel's /sys/block/loopN links
      point, or -1: reading there spares a link per device.  */
   int virtual_dir;
-  bool virtual_seen;            /* a device was read there: the layout holds */
+  /* The layout holds: an entry was found there.  Until then a miss is
+     looked at once more (fstatat of the entry) before /sys/block is
+     read instead.  */
+  bool virtual_seen;
+  /* The loop driver's part_shift: loopN is minor N << shift; -1 until
+     learnt from the first `dev' attribute read.  */
+  int minor_shift;
+  unsigned int (*version) (void);       /* util-linux's rules; NULL: newest */
+  struct fd_batch attr_fds;     /* attribute descriptors, closed in batches */
   int dev_dir;                  /* /dev (or /dev/loop) for the nodes, or -1 */
   char *sys_dev_block;          /* "/sys/dev/block", owned */
-  char *sysfs_path;             /* owned; handed out in loop_facts */
 };
 
 dev_t
@@ -78,20 +99,26 @@ loop_copy_name (char *out, const unsigned char *raw)
   return len;
 }
 
-char *
-loop_read_attribute (int dirfd, const char *path)
+/* loop_read_attribute, leaving the descriptor open in *FD (-1: none)
+   for the caller to close, unless FD is NULL.  */
+static char *
+read_attribute (int dirfd, const char *path, int *fd_out)
 {
   /* A sysfs attribute is at most a page; read it whole in one call when
-     it fits, as the kernel renders it at once.  */
-  size_t size = 8192, len = 0;
-  char *buf;
+     it fits, as the kernel renders it at once.  It is read on the stack
+     and copied to its size: a listing keeps every device's text.  */
+  char first[8192];
+  char *heap = NULL;            /* once it does not fit FIRST */
+  size_t size = sizeof first, len = 0;
   int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
+  if (fd_out != NULL)
+    *fd_out = -1;
   if (fd < 0)
     return NULL;
-  buf = xmalloc (size);
   for (;;)
     {
+      char *buf = heap != NULL ? heap : first;
       ssize_t n = read (fd, buf + len, size - len - 1);
       if (n < 0 && errno == EINTR)
         continue;
@@ -99,20 +126,45 @@ loop_read_attribute (int dirfd, const char *path)
         {
           int e = n < 0 ? errno : EFBIG;
           close (fd);
-          free (buf);
+          free (heap);
           errno = e;
           return NULL;
         }
       len += n;
       if (n == 0 || len < size - 1)
         break;
-      buf = x2realloc (buf, &size);
+      if (heap == NULL)
+        heap = memcpy (xmalloc (size), first, len);
+      heap = x2realloc (heap, &size);
     }
-  close (fd);
-  if (len > 0 && buf[len - 1] == '\n')
-    len--;
-  buf[len] = '\0';
-  return buf;
+  if (fd_out != NULL)
+    *fd_out = fd;
+  else
+    close (fd);
+  {
+    char *buf = heap != NULL ? heap : first;
+    if (len > 0 && buf[len - 1] == '\n')
+      len--;
+    buf[len] = '\0';
+  }
+  return heap != NULL ? heap : xmemdup (first, len + 1);
+}
+
+char *
+loop_read_attribute (int dirfd, const char *path)
+{
+  return read_attribute (dirfd, path, NULL);
+}
+
+/* read_attribute for SCAN: the descriptor goes to its batch.  */
+static char *
+scan_read_attribute (struct loop_scan *scan, int dirfd, const char *path)
+{
+  int fd;
+  char *text = read_attribute (dirfd, path, &fd);
+
+  fd_batch_add (&scan->attr_fds, fd);
+  return text;
 }
 
 /* The directories of a real scan.  */
@@ -140,6 +192,7 @@ loop_scan_open_dirs (const struct loop_scan_dirs *dirs)
 
   scan->dev_subdir = stat (dirs->dev_loop, &st) == 0 && S_ISDIR (st.st_mode);
   scan->virtual_dir = -1;
+  scan->minor_shift = -1;
   scan->dev_dir = open (scan->dev_subdir ? dirs->dev_loop : dirs->dev,
                         O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (stat (dirs->sys_block, &st) == 0 && S_ISDIR (st.st_mode))
@@ -175,6 +228,7 @@ loop_scan_close (struct loop_scan *scan)
 {
   if (scan == NULL)
     return;
+  fd_batch_close (&scan->attr_fds);
   if (scan->sysblock)
     closedir (scan->sysblock);
   if (scan->partitions)
@@ -184,8 +238,27 @@ loop_scan_close (struct loop_scan *scan)
   if (scan->dev_dir >= 0)
     close (scan->dev_dir);
   free (scan->sys_dev_block);
-  free (scan->sysfs_path);
   free (scan);
+}
+
+void
+loop_scan_set_version (struct loop_scan *scan, unsigned int (*version) (void))
+{
+  scan->version = version;
+}
+
+int
+loop_scan_dev_fd (const struct loop_scan *scan)
+{
+  return scan->dev_dir;
+}
+
+/* Returns true when FACT holds for the util-linux release SCAN follows.  */
+static bool
+rule (const struct loop_scan *scan, enum ul_fact fact)
+{
+  return ul_has (scan->version != NULL ? scan->version () : UL_VERSION_UNKNOWN,
+                 fact);
 }
 
 /* Returns true when NAME is "loop" followed by decimal digits only.  */
@@ -201,8 +274,9 @@ is_loop_name (const char *name)
 }
 
 /* Fills F->device for the /sys/block entry NAME ("loop7") as losetup
-   names it: /dev/NAME, or /dev/loop/ and what follows "loop".  Returns
-   false when there is no such name (losetup passes the entry over).  */
+   names it: /dev/NAME, or /dev/loop/ and what follows "loop"; and
+   F->entry_number.  Returns false when there is no such name (losetup
+   passes the entry over).  */
 static bool
 set_device (const struct loop_scan *scan, struct loop_facts *f,
             const char *name)
@@ -212,6 +286,7 @@ set_device (const struct loop_scan *scan, struct loop_facts *f,
   snprintf (f->device, sizeof f->device, "%s%s",
             scan->dev_subdir ? "/dev/loop/" : "/dev/",
             scan->dev_subdir ? name + 4 : name);
+  f->entry_number = strtoul (name + 4, NULL, 10);
   return true;
 }
 
@@ -223,67 +298,52 @@ node_name (const struct loop_facts *f)
   return strrchr (f->device, '/') + 1;
 }
 
-/* Returns true when the node F->device is a loop block device (losetup's
-   test before it lists a device), looking at it with stat only, relative
-   to SCAN's /dev (which spares a path walk); fills *ST.  *ERR is stat's
-   errno value, or 0 when the node was looked at.  */
-static bool
-node_is_loop (const struct loop_scan *scan, const struct loop_facts *f,
-              struct stat *st, int *err)
+/* Looks at the node F->device with stat only (following a symbolic link,
+   as losetup does), relative to SCAN's /dev (which spares a path walk);
+   fills *ST.  Returns 0, or stat's errno value.  */
+static int
+stat_node (const struct loop_scan *scan, const struct loop_facts *f,
+           struct stat *st)
 {
   int rc = (scan->dev_dir >= 0 ? fstatat (scan->dev_dir, node_name (f), st, 0)
             : stat (f->device, st));
 
-  *err = rc == 0 ? 0 : errno;
-  return rc == 0 && S_ISBLK (st->st_mode) && major (st->st_rdev) == LOOP_MAJOR;
+  return rc == 0 ? 0 : errno;
 }
 
-/* Returns true when ERR, from looking at a node, means it is missing.  */
-static bool
-node_missing (int err)
-{
-  return err == ENOENT || err == ENOTDIR;
-}
-
-/* Asks the kernel for F->device's loop_info64.  Returns true when the
-   device is listed, with has_info set when the kernel answered: a node
-   that cannot be opened (permissions) leaves it false, as does a missing
-   /dev/loopN node, which sets F->lost.  Returns false when the device is
-   passed over: a missing /dev/loop/N node, a node that is not a loop
-   device, or a device unbound by now.  CHECKED says the node was already
-   found to be a loop device.  The node is opened relative to SCAN's
-   /dev, which spares a path walk per device.  */
-static bool
-read_info (const struct loop_scan *scan, struct loop_facts *f, bool checked)
+bool
+loop_read_info (int dev_fd, struct loop_facts *f, int *fd_out)
 {
   struct loop_info64 info;
-  struct stat st;
   int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-  int fd = (scan->dev_dir >= 0 ? openat (scan->dev_dir, node_name (f), flags)
+  int fd = (dev_fd >= 0 ? openat (dev_fd, node_name (f), flags)
             : open (f->device, flags));
-  int rc, err;
 
+  *fd_out = fd;
   f->has_info = false;
-  if (fd < 0 && node_missing (errno))
-    {
-      f->lost = !scan->dev_subdir;
-      return f->lost;
-    }
   if (fd < 0)
-    return checked || node_is_loop (scan, f, &st, &err);
+    return false;
   /* Zeroed first: tools that do not know this ioctl (valgrind 3.19) would
      take every byte of the answer for uninitialised.  */
   memset (&info, 0, sizeof info);
-  rc = ioctl (fd, LOOP_GET_STATUS64, &info);
-  close (fd);
-  if (rc != 0)
+  if (ioctl (fd, LOOP_GET_STATUS64, &info) != 0)
     return false;               /* ENXIO: detached meanwhile; ENOTTY ... */
+  /* The node was proven to be this device; facts of another (a node
+     replaced meanwhile) are never taken.  */
+  if (info.lo_number != f->entry_number)
+    return false;
   loop_copy_name (f->file_name, info.lo_file_name);
   f->backing_dev = loop_decode_dev (info.lo_device);
   f->backing_ino = info.lo_inode;
   f->number = info.lo_number;
   f->has_info = true;
   return true;
+}
+
+const char *
+loop_losetup_text (const struct loop_facts *f)
+{
+  return f->from_partitions ? f->marked_name : f->sysfs_path;
 }
 
 /* Returns true when ERR, from reading loop/backing_file, means the device
@@ -294,15 +354,113 @@ unbound (int err)
   return err == ENOENT || err == ENODEV || err == ENXIO;
 }
 
-/* The kernel's /sys/block: entry NAME is loop device number N.  Returns
-   true when the device is listed, with F filled and *TEXT the malloc'd
-   text of the device the node NAME stands for (NULL: unreadable); false
-   when it is passed over.  */
+/* Returns the minor number of the /sys/block entry NAME, loop device
+   number N, or -1 when it cannot be told.  The kernel's loop driver makes
+   loopN minor N << part_shift, one shift for all: on the kernel's sysfs
+   the shift is learnt from the first `dev' attribute read, and no other
+   is read after it.  Anywhere else every entry's `dev' is read.  */
+static long
+entry_minor (struct loop_scan *scan, const char *name, uint32_t n)
+{
+  char path[NAME_MAX + sizeof "/dev"];
+  unsigned int maj, min;
+  char *text;
+  bool ok;
+
+  if (scan->genuine && n == 0)
+    return 0;
+  if (scan->genuine && scan->minor_shift >= 0
+      && n < (UINT32_C (1) << (20 - scan->minor_shift)))
+    return (long) n << scan->minor_shift;
+  snprintf (path, sizeof path, "%s/dev", name);
+  text = scan_read_attribute (scan, dirfd (scan->sysblock), path);
+  ok = (text != NULL && sscanf (text, "%u:%u", &maj, &min) == 2
+        && maj == LOOP_MAJOR);
+  free (text);
+  if (!ok)
+    return -1;
+  for (int shift = 0; scan->genuine && n > 0 && shift < 20; shift++)
+    if (((unsigned long) n << shift) == min)
+      {
+        scan->minor_shift = shift;
+        break;
+      }
+  return min;
+}
+
+/* Replaces *TEXT with the text of the device numbered DEV, read through
+   /sys/dev/block as losetup reads it.  Returns false when DEV is not a
+   bound loop device: losetup then passes the entry over.  */
+static bool
+other_device_text (struct loop_scan *scan, dev_t dev, char **text)
+{
+  char *attr = xasprintf ("%s/%u:%u/loop/backing_file", scan->sys_dev_block,
+                          major (dev), minor (dev));
+  int err;
+
+  free (*text);
+  *text = scan_read_attribute (scan, AT_FDCWD, attr);
+  err = errno;                  /* the read's, whatever free does to it */
+  free (attr);
+  return *text != NULL || !unbound (err);
+}
+
+/* Decides, for the bound entry NAME of F (F->device set) whose own text
+   is *TEXT, whether util-linux lists it and with whose text, from a
+   stat() of the node alone.  Returns true when it is listed; *TEXT is
+   then the text to print (replaced when the node is another device).
+   Sets F->proven when the node is the entry's own block device, F->lost
+   when the node could not be looked at.
+
+   util-linux takes the number of the device it reports from the node,
+   whatever it is, and reads that device's sysfs entry; before 2.40 only
+   a block node of major 7 is looked at (is_loopdev), and a node that
+   cannot be looked at drops the entry; from 2.40 on any node gives its
+   number, and one that cannot be looked at is "lost", with the entry's
+   own number.  A node that is not a bound loop device (a partition, a
+   minor with no device) leaves the entry out.  */
+static bool
+judge_node (struct loop_scan *scan, struct loop_facts *f, const char *name,
+            char **text)
+{
+  struct stat st;
+  int err = stat_node (scan, f, &st);
+  bool loop_block;
+  long own;
+
+  if (err != 0)
+    {
+      /* losetup finds the number of a /dev/loop/N device nowhere.  */
+      if (scan->dev_subdir || !rule (scan, UL_LOST_ROWS))
+        return false;
+      f->lost = true;
+      return true;
+    }
+  loop_block = S_ISBLK (st.st_mode) && major (st.st_rdev) == LOOP_MAJOR;
+  if (!loop_block && !rule (scan, UL_NODE_ANY_TYPE))
+    return false;
+  if (st.st_rdev == 0)
+    return false;
+  own = entry_minor (scan, name, f->entry_number);
+  if (own >= 0 && st.st_rdev == makedev (LOOP_MAJOR, own))
+    {
+      /* The entry's own number: its own text.  Only a block node of it
+         is ever opened.  */
+      f->proven = S_ISBLK (st.st_mode);
+      return true;
+    }
+  return other_device_text (scan, st.st_rdev, text);
+}
+
+/* The kernel's /sys/block: entry NAME.  Returns true when the device is
+   listed, with F filled and *TEXT the malloc'd text to print (NULL:
+   unreadable); false when it is passed over.  */
 static bool
 facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
                     const char *name, char **text)
 {
   char path[NAME_MAX + sizeof "/loop/backing_file"];
+  struct stat st;
 
   *text = NULL;
   if (!is_loop_name (name))
@@ -310,67 +468,43 @@ facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
   snprintf (path, sizeof path, "%s/loop/backing_file", name);
   /* The kernel's loop entries link to /sys/devices/virtual/block/NAME:
      read there.  Until a device has been found there, "not there" may
-     mean another layout, so look through the link as well.  */
+     mean another layout: the first miss looks for the entry itself (an
+     unbound device has one) before it looks through the link.  */
   if (scan->virtual_dir >= 0)
     {
-      *text = loop_read_attribute (scan->virtual_dir, path);
-      if (*text != NULL || errno != ENOENT)
+      int err;
+
+      *text = scan_read_attribute (scan, scan->virtual_dir, path);
+      err = errno;
+      if (*text != NULL || err != ENOENT
+          || (!scan->virtual_seen
+              && fstatat (scan->virtual_dir, name, &st,
+                          AT_SYMLINK_NOFOLLOW) == 0))
         scan->virtual_seen = true;
+      errno = err;
     }
   if (scan->virtual_dir < 0
       || (*text == NULL && errno == ENOENT && !scan->virtual_seen))
-    *text = loop_read_attribute (dirfd (scan->sysblock), path);
+    *text = scan_read_attribute (scan, dirfd (scan->sysblock), path);
   if ((*text == NULL && unbound (errno)) || !set_device (scan, f, name)
-      || !read_info (scan, f, false))
-    goto skip;
-  if (f->has_info && f->number != strtoul (name + 4, NULL, 10))
+      || !judge_node (scan, f, name, text))
     {
-      /* The node is another loop device's: losetup shows that one's.  */
       free (*text);
-      snprintf (path, sizeof path, "loop%" PRIu32 "/loop/backing_file",
-                f->number);
-      *text = loop_read_attribute (dirfd (scan->sysblock), path);
-      if (*text == NULL && unbound (errno))
-        goto skip;
+      *text = NULL;
+      return false;
     }
   return true;
- skip:
-  free (*text);
-  *text = NULL;
-  return false;
 }
 
-/* For a device whose node is missing, stores in *ST's st_rdev the device
-   number that /sys/block/NAME/dev gives, as losetup finds it.  Returns
-   false when there is none (the device is then passed over).  */
-static bool
-lost_devno (const struct loop_scan *scan, const char *name, struct stat *st)
-{
-  char path[NAME_MAX + sizeof "/dev"];
-  unsigned int maj, min;
-  char *text;
-  bool ok;
-
-  snprintf (path, sizeof path, "%s/dev", name);
-  text = loop_read_attribute (dirfd (scan->sysblock), path);
-  ok = text != NULL && sscanf (text, "%u:%u", &maj, &min) == 2
-       && (maj != 0 || min != 0);
-  free (text);
-  if (ok)
-    st->st_rdev = makedev (maj, min);
-  return ok;
-}
-
-/* Anything else mounted on /sys/block: losetup's procedure, step by step.
+/* Anything else mounted on /sys/block: losetup's procedure, step by step
+   (the entry's loop/backing_file is looked at, not read, first).
    Returns as facts_from_genuine.  */
 static bool
 facts_from_other (struct loop_scan *scan, struct loop_facts *f,
                   const char *name, char **text)
 {
   char path[NAME_MAX + sizeof "/loop/backing_file"];
-  char *attr;
   struct stat st;
-  int err;
 
   *text = NULL;
   if (strncmp (name, "loop", 4) != 0)
@@ -379,21 +513,9 @@ facts_from_other (struct loop_scan *scan, struct loop_facts *f,
   if (fstatat (dirfd (scan->sysblock), path, &st, 0) != 0
       || !set_device (scan, f, name))
     return false;
-  if (!node_is_loop (scan, f, &st, &err))
-    {
-      /* Lost: the device number comes from sysfs, the node is not read.  */
-      if (scan->dev_subdir || !node_missing (err)
-          || !lost_devno (scan, name, &st))
-        return false;
-      f->lost = true;
-    }
-  attr = xasprintf ("%s/%u:%u/loop/backing_file", scan->sys_dev_block,
-                    major (st.st_rdev), minor (st.st_rdev));
-  *text = loop_read_attribute (AT_FDCWD, attr);
-  err = errno;                  /* the read's, whatever free does to it */
-  free (attr);
-  if ((*text == NULL && (unbound (err) || f->lost))
-      || (!f->lost && !read_info (scan, f, true)))
+  *text = scan_read_attribute (scan, dirfd (scan->sysblock), path);
+  if ((*text == NULL && unbound (errno)) || !judge_node (scan, f, name, text)
+      || (*text == NULL && f->lost))
     {
       free (*text);
       *text = NULL;
@@ -413,23 +535,25 @@ next_from_sysfs (struct loop_scan *scan, struct loop_facts *f)
 
       if (!(scan->genuine ? facts_from_genuine (scan, f, d->d_name, &text)
             : facts_from_other (scan, f, d->d_name, &text)))
-        continue;
-      free (scan->sysfs_path);
+        {
+          memset (f, 0, sizeof *f);
+          continue;
+        }
       if (text != NULL && *text == '\0')
         {
           free (text);
           text = NULL;          /* losetup prints an empty cell */
         }
-      scan->sysfs_path = text;
       f->sysfs_path = text;
-      f->losetup_text = text;
       return true;
     }
   return false;
 }
 
-/* Without /sys/block losetup finds devices in /proc/partitions and prints
-   the ioctl name, its 63rd byte replaced by '*'.  */
+/* Without /sys/block losetup finds devices in /proc/partitions, asks the
+   node of each (a block node of major 7: is_loopdev) and prints the
+   ioctl name, its 63rd byte replaced by '*'.  The node is opened only
+   when it is the very device the line names.  */
 static bool
 next_from_partitions (struct loop_scan *scan, struct loop_facts *f)
 {
@@ -437,20 +561,26 @@ next_from_partitions (struct loop_scan *scan, struct loop_facts *f)
 
   while (fgets (line, sizeof line, scan->partitions) != NULL)
     {
-      unsigned int maj;
+      unsigned int maj, min;
       char name[129];
+      struct stat st;
+      int fd;
 
-      if (sscanf (line, " %u %*s %*s %128[^\n ]", &maj, name) != 2
-          || maj != LOOP_MAJOR || !is_loop_name (name))
+      memset (f, 0, sizeof *f);
+      if (sscanf (line, " %u %u %*s %128[^\n ]", &maj, &min, name) != 3
+          || maj != LOOP_MAJOR || !is_loop_name (name)
+          || !set_device (scan, f, name) || stat_node (scan, f, &st) != 0
+          || !S_ISBLK (st.st_mode) || st.st_rdev != makedev (maj, min))
         continue;
-      if (!set_device (scan, f, name) || !read_info (scan, f, false)
-          || !f->has_info)
+      loop_read_info (scan->dev_dir, f, &fd);
+      if (fd >= 0)
+        close (fd);
+      if (!f->has_info)
         continue;
       memcpy (f->marked_name, f->file_name, LO_NAME_SIZE);
       f->marked_name[LO_NAME_SIZE - 2] = '*';
       f->marked_name[LO_NAME_SIZE - 1] = '\0';
-      f->sysfs_path = NULL;
-      f->losetup_text = f->marked_name;
+      f->from_partitions = true;
       return true;
     }
   return false;

@@ -17,18 +17,21 @@ struct loop_facts
   /* loop/backing_file as sysfs renders it for this process, less its
      final newline; NULL when it could not be read or was empty.  */
   char *sysfs_path;
-  /* What losetup prints for this device when the path is not corrected:
-     sysfs_path, or without sysfs the ioctl name with losetup's '*' mark.
-     Points into this structure; NULL prints an empty cell.  */
-  const char *losetup_text;
+  /* The node was proven, with stat() alone, to be the very block device
+     that the /sys/block entry names (major 7, that entry's minor): it may
+     be opened (loop_read_info).  Any other node is never opened.  */
+  bool proven;
+  /* Without /sys/block: the text is the ioctl name (marked_name).  */
+  bool from_partitions;
   bool has_info;                /* LOOP_GET_STATUS64 answered */
   char file_name[LO_NAME_SIZE + 1];     /* lo_file_name, NUL added */
   dev_t backing_dev;            /* lo_device, decoded */
   uint64_t backing_ino;         /* lo_inode */
   uint32_t number;              /* lo_number: which loop device answered */
-  /* The device's /dev/loopN node is missing (listed from util-linux 2.40
-     on, as "/dev/loopN (lost)"; has_info is then false).  Never set for
-     /dev/loop/N nodes: such a device is passed over.  */
+  uint32_t entry_number;        /* N of the entry loopN */
+  /* The device's /dev/loopN node is missing or cannot be looked at
+     (listed from util-linux 2.40 on, as "/dev/loopN (lost)").  Never set
+     for /dev/loop/N nodes: such a device is passed over.  */
   bool lost;
   char marked_name[LO_NAME_SIZE];       /* storage for losetup_text */
 };
@@ -62,9 +65,36 @@ struct loop_scan *loop_scan_open_dirs (const struct loop_scan_dirs *dirs);
 /* Fills *F with the next bound device and returns true, or returns false
    at the end.  Devices that are unbound, vanish mid-scan or whose /dev
    node is not a loop device are passed over silently; a missing node
-   sets F->lost.  F->sysfs_path is freed by the next call or by
-   loop_scan_close.  */
+   sets F->lost.  F->sysfs_path is malloc'd: the caller frees it.  No
+   node is opened, except without /sys/block (where the ioctl is the only
+   source of the text, as for losetup), and then only a node that stat()
+   shows to be the device /proc/partitions names.  */
 bool loop_scan_next (struct loop_scan *scan, struct loop_facts *f);
+
+/* Makes SCAN follow the util-linux release that VERSION returns (a
+   UL_VERSION value, asked for only when a node is not the device its
+   entry names) for nodes that are missing or another device.  Without
+   it, the newest release's rules apply.  */
+void loop_scan_set_version (struct loop_scan *scan,
+                            unsigned int (*version) (void));
+
+/* Returns the directory SCAN opens nodes in (/dev or /dev/loop), or -1:
+   nodes are then opened by their full name.  */
+int loop_scan_dev_fd (const struct loop_scan *scan);
+
+/* Asks the kernel for the loop_info64 of F's node (F->proven must be
+   set), opening it relative to DEV_FD (-1: by its full name), and fills
+   has_info and the ioctl facts of F.  May block as long as the backing
+   file's file system does not answer.  The node's descriptor is stored
+   in *FD (-1 when none) for the caller to close, so that closes can be
+   batched (fdbatch.h).  Returns true when the kernel answered for F's
+   own device.  */
+bool loop_read_info (int dev_fd, struct loop_facts *f, int *fd);
+
+/* Returns what losetup prints for F when the path is not corrected: the
+   sysfs text, or without sysfs the ioctl name with losetup's '*' mark,
+   or NULL (an empty cell).  Points into F.  */
+const char *loop_losetup_text (const struct loop_facts *f);
 
 void loop_scan_close (struct loop_scan *scan);
 

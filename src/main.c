@@ -5,6 +5,7 @@
 #include "system.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "version-etc.h"
 
 #include "detect.h"
+#include "dynlib.h"
 #include "i18n.h"
 #include "listing.h"
 #include "original.h"
@@ -86,11 +88,37 @@ close_stdout_as_losetup (void)
 {
   if (flush_as_losetup (stdout) != 0 && errno != EPIPE)
     {
-      error (0, errno, _("write error"));
+      /* util-linux's words, from util-linux's catalog.  */
+      error (0, errno, UL_("write error"));
       _exit (EXIT_FAILURE);
     }
   if (flush_as_losetup (stderr) != 0)
     _exit (EXIT_FAILURE);
+}
+
+/* Returns true when libsmartcols can be loaded.  util-linux losetup is
+   linked with it and cannot start without it: its dynamic loader then
+   prints one line and exits with 127.  So does this: the same line, in
+   the loader's words (never translated, so they are made in the C
+   locale), naming ARGV0 as the loader names the program.  */
+static bool
+smartcols_loadable (const char *argv0)
+{
+  locale_t c = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
+  locale_t was = c != (locale_t) 0 ? uselocale (c) : (locale_t) 0;
+  const char *why = NULL;
+  /* Left loaded: the listing opens it again, for nothing more.  */
+  bool loaded = dynlib_load (SMARTCOLS_SONAME, NULL, 0, &why) != NULL;
+
+  if (!loaded)
+    fprintf (stderr, "%s: error while loading shared libraries: %s\n",
+             argv0, why);
+  if (c != (locale_t) 0)
+    {
+      uselocale (was);
+      freelocale (c);
+    }
+  return loaded;
 }
 
 static void
@@ -126,6 +154,9 @@ usage (void)
          stdout);
   fputs (_("  LOSETUP_CONTAINER_DEBUG             when set and neither empty nor 0,\n"
            "                                      trace on stderr how each path was found\n"), stdout);
+  fputs (_("  LOSETUP_CONTAINER_HOPS              set here, never by hand: counts the\n"
+           "                                      calls handed to a script original\n"),
+         stdout);
   fputs ("\n", stdout);
   fputs (_("Without LOSETUP_CONTAINER_ORIGINAL_LOSETUP, the original is the first of:\n"),
          stdout);
@@ -135,8 +166,9 @@ usage (void)
           original ? original : _("none found"));
   fputs ("\n", stdout);
   fputs (_("Exit status: losetup's own for calls handed over; for the listing\n"
-           "0 on success and 1 on trouble; 126 when the original cannot be run,\n"
-           "127 when none is found.\n"), stdout);
+           "0 on success, 1 on trouble and 127 without libsmartcols, as losetup;\n"
+           "126 when the original cannot be run, is this program or leads back\n"
+           "to it (a loop), 127 when none is found.\n"), stdout);
   fputs ("\n", stdout);
   printf (_("Full documentation: man %s\n"), PROGRAM_NAME);
 }
@@ -225,6 +257,8 @@ main (int argc, char **argv)
                                     listing_ul_version))
     return original_exec (argv);
 
+  if (!smartcols_loadable (argv[0]))
+    return EXIT_ENOENT;
   atexit (close_stdout_as_losetup);
   return list_backing_files (debug_wanted () ? print_trace_line : NULL);
 }

@@ -4,19 +4,31 @@
    Every call that is not intercepted ends here: the process image is
    replaced by the original losetup with the same argv (argv[0] included)
    and the same environment, so its output, exit status and signals are the
-   caller's to see, with no child process in between.  */
+   caller's to see, with no child process in between.
+
+   An original that leads back here (a script that runs this program
+   again, directly or through another shim) would make that an endless
+   chain of execs in one process.  The chain is counted in the
+   environment (ENV_HOPS), by the only hand-overs that can lead back
+   unseen: those to a file that is not a compiled program.  A compiled
+   original, util-linux losetup, never gets the count: it is taken out
+   of the environment before the exec, so that losetup sees exactly the
+   environment the caller gave.  */
 
 #include "system.h"
 
 #include "original.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "c-ctype.h"
 #include "error.h"
 #include "i18n.h"
 #include "quotearg.h"
@@ -52,6 +64,8 @@ struct lookup
   enum verdict verdict[MAX_PROBES];
   size_t n;
   const char *chosen;           /* NULL: none usable */
+  struct stat chosen_st;        /* stat() of the last path probed:
+                                   the chosen one's, when there is one */
 };
 
 const char *const *
@@ -82,16 +96,16 @@ self_identity (struct stat *st)
   return execfn != NULL && stat (execfn, st) == 0;
 }
 
+/* Returns what PATH is, with stat()'s answer for it in *ST.  */
 static enum verdict
-probe (const char *path, const struct stat *self)
+probe (const char *path, const struct stat *self, struct stat *st)
 {
-  struct stat st;
-
   if (path[0] != '/')
     return V_RELATIVE;
-  if (stat (path, &st) != 0)
+  if (stat (path, st) != 0)
     return V_MISSING;
-  if (self != NULL && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
+  if (self != NULL && st->st_dev == self->st_dev
+      && st->st_ino == self->st_ino)
     return V_SELF;
   return V_USABLE;
 }
@@ -111,7 +125,7 @@ look_up (struct lookup *lk)
   for (size_t i = 0; paths[i] != NULL && lk->chosen == NULL; i++)
     {
       lk->path[lk->n] = paths[i];
-      lk->verdict[lk->n] = probe (paths[i], self);
+      lk->verdict[lk->n] = probe (paths[i], self, &lk->chosen_st);
       if (lk->verdict[lk->n] == V_USABLE)
         lk->chosen = paths[i];
       lk->n++;
@@ -125,6 +139,64 @@ original_find (void)
 
   look_up (&lk);
   return lk.chosen;
+}
+
+/* Returns the hand-overs made so far in this chain (ENV_HOPS): its
+   decimal value, MAX_HOPS when it is more; 0 when it is unset, empty or
+   not a number.  */
+static unsigned int
+hops_so_far (void)
+{
+  const char *v = secure_getenv (ENV_HOPS);
+  unsigned int n = 0;
+
+  if (v == NULL)
+    return 0;
+  for (; *v != '\0'; v++)
+    {
+      if (!c_isdigit (*v))
+        return 0;
+      if (n < MAX_HOPS)
+        n = n * 10 + (*v - '0');
+    }
+  return n < MAX_HOPS ? n : MAX_HOPS;
+}
+
+/* Returns true when PATH, of which stat() said ST, is a compiled program
+   (an ELF file, as util-linux losetup is), run by the kernel itself;
+   false for a script and anything else run through an interpreter, and
+   when PATH cannot be read.  */
+static bool
+is_compiled (const char *path, const struct stat *st)
+{
+  unsigned char magic[4];
+  ssize_t n;
+  int fd;
+
+  if (!S_ISREG (st->st_mode))
+    return false;
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    return false;
+  n = read (fd, magic, sizeof magic);
+  close (fd);
+  return n == sizeof magic && memcmp (magic, "\177ELF", sizeof magic) == 0;
+}
+
+/* Sets the environment for handing over to an original after HOPS
+   hand-overs: a COMPILED program gets it as this program got it, less
+   ENV_HOPS; anything else (which may lead back here) gets ENV_HOPS set
+   to HOPS + 1, HOPS being less than MAX_HOPS.  Returns 0, or an errno
+   value when it cannot be set.  */
+static int
+count_hand_over (bool compiled, unsigned int hops)
+{
+  char count[2] = { (char) ('1' + hops), '\0' };
+
+  static_assert (MAX_HOPS < 9, "ENV_HOPS holds one digit");
+  if (compiled)
+    return getenv (ENV_HOPS) == NULL || unsetenv (ENV_HOPS) == 0 ? 0 : errno;
+  return setenv (ENV_HOPS, count, 1) == 0 ? 0 : errno;
 }
 
 static const char *
@@ -177,21 +249,52 @@ report_nothing_usable (const struct lookup *lk)
   free (list);
 }
 
+/* Returns true when LOSETUP_CONTAINER_ORIGINAL_LOSETUP names this
+   program itself (a way back here with no exec at all).  */
+static bool
+named_self (const struct lookup *lk)
+{
+  return original_named () != NULL && lk->n == 1 && lk->verdict[0] == V_SELF;
+}
+
 int
 original_exec (char *const *argv)
 {
   struct lookup lk;
+  unsigned int hops;
+  bool compiled;
   int e;
 
   look_up (&lk);
   if (lk.chosen == NULL)
     {
       init_messages ();
+      if (named_self (&lk))
+        {
+          error (0, 0, _("the original losetup %s is losetup-container itself"),
+                 shown (0, lk.path[0]));
+          return EXIT_CANNOT_INVOKE;
+        }
       report_nothing_usable (&lk);
       return EXIT_ENOENT;
     }
-  execv (lk.chosen, argv);
-  e = errno;
+  /* Only a hand-over that would be counted can close a loop: a count
+     left in the environment never keeps util-linux from running.  */
+  compiled = is_compiled (lk.chosen, &lk.chosen_st);
+  hops = hops_so_far ();
+  if (!compiled && hops >= MAX_HOPS)
+    {
+      init_messages ();
+      error (0, 0, _("the original losetup %s runs losetup-container again: "
+                     "a loop, stopped"), shown (0, lk.chosen));
+      return EXIT_CANNOT_INVOKE;
+    }
+  e = count_hand_over (compiled, hops);
+  if (e == 0)
+    {
+      execv (lk.chosen, argv);
+      e = errno;
+    }
   init_messages ();
   error (0, e, _("cannot run the original losetup %s"), shown (0, lk.chosen));
   return e == ENOENT ? EXIT_ENOENT : EXIT_CANNOT_INVOKE;

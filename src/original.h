@@ -4,14 +4,23 @@
 #ifndef LC_ORIGINAL_H
 #define LC_ORIGINAL_H
 
-#include <stddef.h>
-
 /* Exit statuses when no original can be run, as env(1) uses them.  */
 enum
 {
   EXIT_CANNOT_INVOKE = 126,
   EXIT_ENOENT = 127
 };
+
+/* The number of calls handed over so far, in this chain of execs, to an
+   original that is not a compiled program (a script, say, which may run
+   this program again).  Set here before such a hand-over, read when the
+   chain comes back, and taken out of the environment of a compiled
+   original (util-linux losetup), which thus never sees it.  */
+#define ENV_HOPS "LOSETUP_CONTAINER_HOPS"
+
+/* The hand-overs allowed in one chain: a chain that comes back here once
+   more than this is taken for a loop and stopped with 126.  */
+#define MAX_HOPS 3
 
 /* Returns the places an original losetup is looked for when
    LOSETUP_CONTAINER_ORIGINAL_LOSETUP is unset or empty, in order, as a
@@ -27,8 +36,12 @@ const char *original_named (void);
 const char *original_find (void);
 
 /* Replaces this process with the original losetup, ARGV unchanged.
-   Returns only when that cannot be done, after a message on stderr,
-   with the status to exit with (126 or 127).  */
+   Returns only when that cannot be done, after a message on stderr, with
+   the status to exit with: 127 when none is found, 126 when the one
+   found cannot be run, is this program itself (named by
+   LOSETUP_CONTAINER_ORIGINAL_LOSETUP, through any symbolic links), or
+   is not a compiled program while the call has come back here MAX_HOPS
+   times already (see ENV_HOPS).  */
 int original_exec (char *const *argv);
 
 #endif /* LC_ORIGINAL_H */

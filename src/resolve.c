@@ -25,10 +25,19 @@
         its own: sysfs shows "/" when the attaching container bound it);
      6. btrfs mounts whose mount point stat() shows with the file's device
         (a subvolume: the mount table has the file system's number): 4 and
-        5 for each.  Only here are mount points looked at, each once per
-        run.
-   Each candidate is proven by stat(): same device, same inode.  The mount
-   table is read once per run, and only for a device that 0 to 3 left.
+        5 for each.  Mount points are looked at only here and for a file
+        bound on its own (5), each once per run.
+   Each candidate is proven by stat(): same device, same inode, on a file
+   system whose inode numbers are unique (see inode_numbers_unique: not
+   FUSE, 9p, SMB, NFS and their kin, where the row stays util-linux's).
+   The mount table is read once per run, and only for a device that 0 to
+   3 left.  Its cost does not grow with mounts times devices: the table
+   is indexed by device once; of the mounts of one file system and root
+   whose mount points reach them whole (nothing mounted on them, inside
+   them or over a directory above them), the first stands for all (a path
+   below any of them is the same file); each btrfs mount point that
+   stands for others is looked at once; the trace's list of mounts is
+   built once for each file system.
    Nothing accepted: the caller prints what losetup prints.  A container
    that bound a directory below what this one binds leaves no trace of the
    missing middle of the path; the trace names the mounts under which it
@@ -45,18 +54,27 @@
 #include <sys/sysmacros.h>
 #include <linux/loop.h>
 
+#include "hash.h"
+#include "hash-pjw-bare.h"
 #include "quotearg.h"
 #include "xalloc.h"
 #include "xstrndup.h"
 #include "xvasprintf.h"
 
-/* What stat() showed for a mount point.  */
-struct mount_dev
+/* What the resolver worked out about one mount of the table.  */
+struct mount_info
 {
-  bool known;                   /* looked at already */
-  int err;                      /* stat's errno value, or 0 */
-  dev_t dev;                    /* stat's device when ERR is 0 */
+  bool plain;                   /* its mount point reaches it, all of it */
+  bool repeat;                  /* plain, of the file system and root of
+                                   an earlier plain mount */
+  size_t same;                  /* repeats of this one */
+  bool looked;                  /* its mount point was stat()ed: */
+  int err;                      /* stat's errno value, or 0 and */
+  dev_t dev;                    /* the device */
+  uint64_t ino;                 /* and inode it showed */
 };
+
+struct unit;
 
 struct resolver
 {
@@ -66,7 +84,19 @@ struct resolver
   const struct mount_entry *mounts;     /* owned by the loader */
   size_t n_mounts;
   bool mounts_loaded;
-  struct mount_dev *mount_devs; /* per mount, NULL until needed */
+  struct mount_info *info;      /* per mount, once loaded */
+  struct unit *units;           /* the mounts tried, by table device */
+  size_t n_units;
+  struct unit *sub_units;       /* btrfs ones, by stat()'s device */
+  size_t n_sub_units;
+  bool sub_indexed;             /* their mount points were looked at */
+  char *hint;                   /* the trace's list of mounts... */
+  dev_t hint_dev;               /* ... for this device */
+  bool hint_built;
+  dev_t *unprovable_devs;       /* devices on a file system whose inode
+                                   numbers prove nothing */
+  size_t n_unprovable;
+  bool unprovable;              /* this device's is such a one */
   char *buf;                    /* the candidate being tried */
   size_t bufsize;
 };
@@ -120,7 +150,11 @@ resolver_free (struct resolver *r)
   for (size_t i = 0; i < r->n_binds; i++)
     free (r->binds[i]);
   free (r->binds);
-  free (r->mount_devs);
+  free (r->info);
+  free (r->units);
+  free (r->sub_units);
+  free (r->hint);
+  free (r->unprovable_devs);
   free (r->buf);
   free (r);
 }
@@ -187,23 +221,123 @@ join (struct resolver *r, const char *dir, size_t dirlen, const char *suffix)
   return r->buf;
 }
 
-/* Returns PATH when it is IN's backing file, else NULL.  WHAT names the
-   candidate in the trace.  */
+/* File systems whose inode numbers are no proof.
+
+   A candidate is taken on the kernel's word that it is the same file:
+   LOOP_GET_STATUS64 reports the device and inode that stat() reports for
+   the backing file, and a candidate with both is that file only where no
+   two files of one device share an inode number.  That holds where the
+   kernel (or the on-disk format) hands out the numbers for the device:
+     in:  ext2/3/4, XFS, f2fs and other disk file systems (the inode's
+          place on disk); btrfs (numbers per subvolume, and each
+          subvolume has a device of its own); tmpfs (a counter per mount:
+          it wraps only after 2^32 files made in one mount, and the kernel
+          warns then; inode64 does not wrap); kernel overlayfs (all layers
+          on one file system: that file system's numbers; otherwise xino
+          puts the layer in the high bits, and where it cannot, the file
+          gets the layer's own device: unique by the kernel's design);
+          ceph (one 64-bit allocator per file system, snapshots on a
+          device of their own).
+     out: FUSE (fuse, fuseblk, virtiofs, and every fuse.* server such as
+          fuse-overlayfs, sshfs, ntfs-3g): the server in user space
+          chooses st_ino, and fuse-overlayfs shows two files of two
+          lower layers with one number; 9p: the server's qid path, which
+          repeats when the host exports more than one file system; CIFS
+          and SMB: with serverino the server's file id, which repeats
+          across the file systems below one share, and with noserverino
+          numbers made up per inode in memory; NFS: the server's fileid,
+          which repeats across btrfs subvolumes and on servers that
+          re-export FUSE; AFS, Coda, OrangeFS and vboxsf: numbers hashed
+          or chosen by the server or host.
+   statfs() tells the file system; it is asked only for a candidate that
+   would change the path (the sysfs path itself is util-linux's row
+   anyway), and stat() is asked again after it, so that the device and
+   inode accepted are those seen after the file system.  On a file
+   system that is out, no candidate is proof: the row is util-linux's,
+   the sysfs path.  The kernel offers no stronger fact for a
+   loop device's file there (its node id, or a file handle, is nowhere in
+   sysfs or the ioctl).  */
+bool
+inode_numbers_unique (unsigned long fs_type)
+{
+  static const unsigned long out[] = {
+    0x65735546,                 /* FUSE_SUPER_MAGIC: fuse, fuseblk, virtiofs */
+    0x01021997,                 /* V9FS_MAGIC */
+    0xff534d42,                 /* CIFS_SUPER_MAGIC */
+    0xfe534d42,                 /* SMB2_SUPER_MAGIC */
+    0x517b,                     /* SMB_SUPER_MAGIC */
+    0x6969,                     /* NFS_SUPER_MAGIC: nfs, nfs4 */
+    0x5346414f,                 /* AFS_SUPER_MAGIC */
+    0x6b414653,                 /* AFS_FS_MAGIC */
+    0x73757245,                 /* CODA_SUPER_MAGIC */
+    0x20030528,                 /* ORANGEFS_SUPER_MAGIC */
+    0x786f4256,                 /* VBOXSF_SUPER_MAGIC */
+  };
+
+  for (size_t i = 0; i < sizeof out / sizeof *out; i++)
+    if (fs_type == out[i])
+      return false;
+  return true;
+}
+
+/* Returns true when device DEV is on a file system found to be one whose
+   inode numbers are no proof.  */
+static bool
+known_unprovable (const struct resolver *r, dev_t dev)
+{
+  for (size_t i = 0; i < r->n_unprovable; i++)
+    if (r->unprovable_devs[i] == dev)
+      return true;
+  return false;
+}
+
+/* Returns PATH, which stat() showed with IN's device and inode, when its
+   file system's inode numbers prove it to be IN's backing file; else NULL,
+   and then no candidate of this device is proof.  */
 static const char *
-accept (struct resolver *r, const struct resolve_input *in,
-        const char *what, const char *path)
+prove (struct resolver *r, const struct resolve_input *in, const char *what,
+       const char *path)
 {
   dev_t dev;
   uint64_t ino;
-  int e;
+  unsigned long type = 0;
+  int e = r->ops.stat_path (path, &dev, &ino, &type);
 
-  if (path[0] != '/')
+  if (e != 0 || dev != in->dev || ino != in->ino)
     {
-      tracef (r, "%s: %s %s: refused: not an absolute path",
-              in->name, what, q (0, path));
+      tracef (r, "%s: %s %s: refused: changed while looked at", in->name,
+              what, q (0, path));
       return NULL;
     }
-  e = r->ops.stat_path (path, &dev, &ino);
+  if (!inode_numbers_unique (type))
+    {
+      tracef (r, "%s: %s %s: refused: same device and inode, but on a "
+              "file system (type 0x%lx) whose inode numbers prove nothing",
+              in->name, what, q (0, path), type);
+      r->unprovable = true;
+      if (!known_unprovable (r, in->dev))
+        {
+          r->unprovable_devs = xnrealloc (r->unprovable_devs,
+                                          r->n_unprovable + 1,
+                                          sizeof *r->unprovable_devs);
+          r->unprovable_devs[r->n_unprovable++] = in->dev;
+        }
+      return NULL;
+    }
+  tracef (r, "%s: %s %s: on a file system (type 0x%lx) whose inode "
+          "numbers are unique", in->name, what, q (0, path), type);
+  tracef (r, "%s: %s %s: accepted: same device and inode",
+          in->name, what, q (0, path));
+  return path;
+}
+
+/* Returns PATH when it is IN's backing file, else NULL, given what
+   stat() said of it: the errno value E, or 0 and DEV and INO.  WHAT names
+   the candidate in the trace.  */
+static const char *
+judge (struct resolver *r, const struct resolve_input *in, const char *what,
+       const char *path, int e, dev_t dev, uint64_t ino)
+{
   if (e != 0)
     tracef (r, "%s: %s %s: refused: %s", in->name, what, q (0, path),
             strerror (e));
@@ -211,13 +345,51 @@ accept (struct resolver *r, const struct resolve_input *in,
     tracef (r, "%s: %s %s: refused: device %u:%u inode %ju is another file",
             in->name, what, q (0, path), major (dev), minor (dev),
             (uintmax_t) ino);
-  else
+  else if (in->sysfs_path != NULL && strcmp (path, in->sysfs_path) == 0)
     {
+      /* util-linux's row: nothing to prove.  */
       tracef (r, "%s: %s %s: accepted: same device and inode",
               in->name, what, q (0, path));
       return path;
     }
+  else
+    return prove (r, in, what, path);
   return NULL;
+}
+
+/* Returns true, with a trace line, when PATH cannot be a candidate: the
+   device's file system proves nothing (no trace then), or PATH is not
+   absolute.  */
+static bool
+unusable (struct resolver *r, const struct resolve_input *in,
+          const char *what, const char *path)
+{
+  if (r->unprovable)
+    return true;
+  if (path[0] != '/')
+    {
+      tracef (r, "%s: %s %s: refused: not an absolute path",
+              in->name, what, q (0, path));
+      return true;
+    }
+  return false;
+}
+
+/* Returns PATH when it is IN's backing file, else NULL.  WHAT names the
+   candidate in the trace.  Once the device is known to be on a file
+   system whose inode numbers prove nothing, nothing is looked at.  */
+static const char *
+accept (struct resolver *r, const struct resolve_input *in,
+        const char *what, const char *path)
+{
+  dev_t dev = 0;
+  uint64_t ino = 0;
+  int e;
+
+  if (unusable (r, in, what, path))
+    return NULL;
+  e = r->ops.stat_path (path, &dev, &ino, NULL);
+  return judge (r, in, what, path, e, dev, ino);
 }
 
 /* Candidate 2: lo_file_name was cut to 63 bytes.  The real path ends with
@@ -277,19 +449,6 @@ below_root (const char *sys, const char *root)
   return sys + len;
 }
 
-/* Reads the mount table into R, once.  */
-static void
-load_mounts (struct resolver *r)
-{
-  if (r->mounts_loaded)
-    return;
-  r->mounts_loaded = true;
-  if (r->ops.load_mounts != NULL)
-    r->mounts = r->ops.load_mounts (r->ops.mounts_data, r->ops.trace,
-                                    &r->n_mounts);
-  tracef (r, "mount table: %zu mounts", r->n_mounts);
-}
-
 /* Candidate 4: M holds the file's file system; the mount point joined
    with the sysfs path, then with what follows M's root in it.  Returns
    the accepted path (in R's buffer) or NULL.  */
@@ -310,6 +469,36 @@ try_mount_paths (struct resolver *r, const struct resolve_input *in,
   if (rest != NULL)
     res = accept (r, in, "mount root", join (r, m->target, tlen, rest));
   return res;
+}
+
+/* Stats the mount point of mount I of R once per run, however many
+   devices ask; stores what stat() said in R->info[I].  */
+static const struct mount_info *
+look_at_mount_point (struct resolver *r, size_t i)
+{
+  struct mount_info *mi = &r->info[i];
+
+  if (!mi->looked)
+    {
+      mi->looked = true;
+      mi->err = r->ops.stat_path (r->mounts[i].target, &mi->dev, &mi->ino,
+                                  NULL);
+    }
+  return mi;
+}
+
+/* Returns the mount point of M when it is IN's backing file, a file bound
+   on its own; else NULL.  */
+static const char *
+accept_file_mount (struct resolver *r, const struct resolve_input *in,
+                   const struct mount_entry *m)
+{
+  const struct mount_info *mi;
+
+  if (unusable (r, in, "file mount", m->target))
+    return NULL;
+  mi = look_at_mount_point (r, m - r->mounts);
+  return judge (r, in, "file mount", m->target, mi->err, mi->dev, mi->ino);
 }
 
 /* Candidate 5: the attaching container bound a directory above M's root,
@@ -338,7 +527,7 @@ try_mount_tails (struct resolver *r, const struct resolve_input *in,
           || memcmp (root + rlen - k, sys, k) != 0)
         continue;
       if (k == slen)
-        res = accept (r, in, "file mount", m->target);
+        res = accept_file_mount (r, in, m);
       else
         res = accept (r, in, "mount tail", join (r, m->target,
                                                  strlen (m->target),
@@ -370,66 +559,336 @@ usable_mount (const struct mount_entry *m)
   return m->target != NULL && m->target[0] == '/';
 }
 
-/* Returns true when mount I of R is usable and the mount table shows it
-   with IN's device (candidates 4 and 5).  */
-static bool
-table_shows_device (const struct resolver *r, const struct resolve_input *in,
-                    size_t i)
+/* A target path, or a head of one, as a key of the table of targets.  */
+struct target_key
 {
-  return usable_mount (&r->mounts[i]) && r->mounts[i].dev == in->dev;
+  const char *path;
+  size_t len;                   /* bytes of PATH that count */
+  size_t count;                 /* mounts with exactly this target */
+  bool below;                   /* some mount has its target under it */
+};
+
+static size_t
+target_hash (const void *entry, size_t n_buckets)
+{
+  const struct target_key *k = entry;
+  return hash_pjw_bare (k->path, k->len) % n_buckets;
 }
 
-/* Returns true when stat() shows IN's device for the mount point of mount
-   I, a usable one that may show another device than the mount table's
-   (a btrfs subvolume).  Call it for mounts that table_shows_device
-   refused.  The answer is kept, so each mount point is looked at once
-   per run.  */
 static bool
-mount_shows_device (struct resolver *r, const struct resolve_input *in,
-                    size_t i)
+target_equal (const void *a, const void *b)
 {
-  const struct mount_entry *m = &r->mounts[i];
-  struct mount_dev *md;
-  uint64_t ino;
+  const struct target_key *x = a, *y = b;
+  return x->len == y->len && memcmp (x->path, y->path, x->len) == 0;
+}
 
-  if (!usable_mount (m) || !has_subtree_devices (m))
-    return false;
-  if (r->mount_devs == NULL)
-    r->mount_devs = xcalloc (r->n_mounts, sizeof *r->mount_devs);
-  md = &r->mount_devs[i];
-  if (!md->known)
+/* Counts in COVER[I] the mounts whose target is a proper head (whole
+   components) of mount I's, and marks in TARGETS each target that has
+   a mount below it.  */
+static void
+count_heads (const struct resolver *r, Hash_table *targets, size_t *cover)
+{
+  for (size_t i = 0; i < r->n_mounts; i++)
     {
-      md->known = true;
-      md->err = r->ops.stat_path (m->target, &md->dev, &ino);
+      const char *t = r->mounts[i].target;
+      if (!usable_mount (&r->mounts[i]))
+        continue;
+      for (size_t len = 1; t[len - 1] != '\0'; len++)
+        if (len == 1 || t[len] == '/')
+          {
+            struct target_key key = { .path = t, .len = len }, *e;
+            if (t[len] == '\0')
+              break;
+            e = hash_lookup (targets, &key);
+            if (e != NULL)
+              {
+                e->below = true;
+                cover[i] += e->count;
+              }
+          }
     }
-  if (md->err != 0 || md->dev != in->dev)
+}
+
+static int
+compare_ids (const void *a, const void *b)
+{
+  const int *x = a, *y = b;
+  return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* Returns the number of mounts in R's table below which mount I sits
+   (its parent, the parent's parent...).  BY_ID holds (ID, index) pairs
+   sorted by ID.  */
+static size_t
+count_ancestors (const struct resolver *r, const int (*by_id)[2], size_t i)
+{
+  size_t depth = 0;
+
+  /* The chain is at most as long as the table; guard against a loop.  */
+  while (depth < r->n_mounts)
     {
-      if (md->err != 0)
-        tracef (r, "%s: %s mount %s: refused: %s", in->name, m->fstype,
-                q (0, m->target), strerror (md->err));
+      int key[2] = { r->mounts[i].parent_id, 0 };
+      const int *p = bsearch (key, by_id, r->n_mounts, sizeof *by_id,
+                              compare_ids);
+      if (p == NULL || (size_t) p[1] == i)
+        break;
+      depth++;
+      i = p[1];
+    }
+  return depth;
+}
+
+/* Sets R->info[I].plain for each mount I whose mount point reaches all of
+   it and nothing else: no other mount at or below its target (nothing
+   mounted on top of it or inside it), and every mount at a head of its
+   target is one it sits on (nothing mounted later over a directory above
+   it, which hides it).  A path below two plain mounts of the same file
+   system and root is then the same file under both.  */
+static void
+mark_plain (struct resolver *r)
+{
+  size_t n = r->n_mounts;
+  struct target_key *keys = xcalloc (n, sizeof *keys), **own;
+  size_t *cover = xcalloc (n, sizeof *cover);
+  int (*by_id)[2] = xnmalloc (n, sizeof *by_id);
+  Hash_table *targets = hash_xinitialize (n, NULL, target_hash,
+                                          target_equal, NULL);
+
+  own = xnmalloc (n, sizeof *own);
+  for (size_t i = 0; i < n; i++)
+    {
+      by_id[i][0] = r->mounts[i].id;
+      by_id[i][1] = i;
+      own[i] = NULL;
+      if (!usable_mount (&r->mounts[i]))
+        continue;
+      keys[i].path = r->mounts[i].target;
+      keys[i].len = strlen (keys[i].path);
+      own[i] = hash_xinsert (targets, &keys[i]);
+      own[i]->count++;
+    }
+  qsort (by_id, n, sizeof *by_id, compare_ids);
+  count_heads (r, targets, cover);
+  for (size_t i = 0; i < n; i++)
+    r->info[i].plain = (own[i] != NULL && r->mounts[i].id > 0
+                        && own[i]->count == 1 && !own[i]->below
+                        && cover[i] == count_ancestors (r, by_id, i));
+  hash_free (targets);
+  free (own);
+  free (by_id);
+  free (cover);
+  free (keys);
+}
+
+/* A mount the candidates are built from, keyed by a device number: the
+   mount table's, or for a btrfs mount the one stat() shows.  */
+struct unit
+{
+  dev_t dev;
+  size_t i;                     /* index in the mount table */
+};
+
+static int
+compare_units (const void *a, const void *b)
+{
+  const struct unit *x = a, *y = b;
+
+  if (x->dev != y->dev)
+    return x->dev < y->dev ? -1 : 1;
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Orders mount indices by file system, root, then place in the table.  */
+static const struct mount_entry *sort_mounts;
+
+static int
+compare_roots (const void *a, const void *b)
+{
+  const struct mount_entry *x = &sort_mounts[*(const size_t *) a];
+  const struct mount_entry *y = &sort_mounts[*(const size_t *) b];
+  int c;
+
+  if (x->dev != y->dev)
+    return x->dev < y->dev ? -1 : 1;
+  c = strcmp (x->root ? x->root : "", y->root ? y->root : "");
+  if (c != 0)
+    return c;
+  return (*(const size_t *) a > *(const size_t *) b)
+    - (*(const size_t *) a < *(const size_t *) b);
+}
+
+/* Marks as a repeat each plain mount of the same file system and root as
+   an earlier plain mount, and counts the repeats in the earlier one's
+   SAME: the candidates below a repeat are those of the first, so they are
+   tried once.  */
+static void
+mark_repeats (struct resolver *r)
+{
+  size_t *v = xnmalloc (r->n_mounts, sizeof *v), n = 0;
+
+  for (size_t i = 0; i < r->n_mounts; i++)
+    if (r->info[i].plain)
+      v[n++] = i;
+  sort_mounts = r->mounts;
+  qsort (v, n, sizeof *v, compare_roots);
+  for (size_t k = 0, first = 0; k < n; k++)
+    {
+      const struct mount_entry *a = &r->mounts[v[first]];
+      const struct mount_entry *b = &r->mounts[v[k]];
+      if (k > first && a->dev == b->dev
+          && strcmp (a->root ? a->root : "", b->root ? b->root : "") == 0)
+        {
+          r->info[v[k]].repeat = true;
+          r->info[v[first]].same++;
+        }
       else
-        tracef (r, "%s: %s mount %s: refused: stat() shows device %u:%u",
-                in->name, m->fstype, q (0, m->target), major (md->dev),
-                minor (md->dev));
-      return false;
+        first = k;
     }
-  tracef (r, "%s: %s mount %s: stat() shows the file's device, the mount "
-          "table %u:%u", in->name, m->fstype, q (0, m->target),
-          major (m->dev), minor (m->dev));
-  return true;
+  free (v);
 }
 
-/* Returns true when M holds IN's file system: the mount table says so, or
-   stat() showed it for M's mount point (candidate 6).  */
-static bool
-holds_device (const struct resolver *r, const struct resolve_input *in,
-              size_t i)
+/* Builds R's index of the mount table, once it is loaded: the mounts that
+   are no repeat, by the table's device number.  */
+static void
+index_mounts (struct resolver *r)
 {
-  const struct mount_dev *md = r->mount_devs ? &r->mount_devs[i] : NULL;
+  if (r->n_mounts == 0)
+    return;
+  r->info = xcalloc (r->n_mounts, sizeof *r->info);
+  mark_plain (r);
+  mark_repeats (r);
+  r->units = xnmalloc (r->n_mounts, sizeof *r->units);
+  for (size_t i = 0; i < r->n_mounts; i++)
+    if (usable_mount (&r->mounts[i]) && !r->info[i].repeat)
+      {
+        r->units[r->n_units].dev = r->mounts[i].dev;
+        r->units[r->n_units++].i = i;
+        if (has_subtree_devices (&r->mounts[i]))
+          r->n_sub_units++;
+      }
+  qsort (r->units, r->n_units, sizeof *r->units, compare_units);
+}
 
-  /* Only mount_shows_device fills MD, for usable mounts.  */
-  return (table_shows_device (r, in, i)
-          || (md != NULL && md->known && md->err == 0 && md->dev == in->dev));
+/* Stores in *LO and *HI the range of the N units at U (sorted) that have
+   device DEV.  */
+static void
+units_of (const struct unit *u, size_t n, dev_t dev, size_t *lo, size_t *hi)
+{
+  size_t a = 0, b = n;
+
+  while (a < b)
+    {
+      size_t mid = a + (b - a) / 2;
+      if (u[mid].dev < dev)
+        a = mid + 1;
+      else
+        b = mid;
+    }
+  *lo = a;
+  while (a < n && u[a].dev == dev)
+    a++;
+  *hi = a;
+}
+
+/* Reads the mount table into R and indexes it, once.  */
+static void
+load_mounts (struct resolver *r)
+{
+  if (r->mounts_loaded)
+    return;
+  r->mounts_loaded = true;
+  if (r->ops.load_mounts != NULL)
+    r->mounts = r->ops.load_mounts (r->ops.mounts_data, r->ops.trace,
+                                    &r->n_mounts);
+  if (r->mounts == NULL)
+    r->n_mounts = 0;
+  tracef (r, "mount table: %zu mounts", r->n_mounts);
+  index_mounts (r);
+}
+
+/* Looks with stat() at the mount point of each btrfs mount that is no
+   repeat, once per run, and indexes them by the device stat() shows: a
+   subvolume's files show its own device, not the mount table's.  */
+static void
+index_subvolumes (struct resolver *r)
+{
+  if (r->sub_indexed)
+    return;
+  r->sub_indexed = true;
+  r->sub_units = xnmalloc (r->n_sub_units, sizeof *r->sub_units);
+  r->n_sub_units = 0;
+  for (size_t k = 0; k < r->n_units; k++)
+    {
+      const struct mount_entry *m = &r->mounts[r->units[k].i];
+      const struct mount_info *mi;
+
+      if (!has_subtree_devices (m))
+        continue;
+      mi = look_at_mount_point (r, r->units[k].i);
+      if (mi->err != 0)
+        {
+          tracef (r, "%s mount %s: %s", m->fstype, q (0, m->target),
+                  strerror (mi->err));
+          continue;
+        }
+      tracef (r, "%s mount %s: stat() shows device %u:%u", m->fstype,
+              q (0, m->target), major (mi->dev), minor (mi->dev));
+      r->sub_units[r->n_sub_units].dev = mi->dev;
+      r->sub_units[r->n_sub_units++].i = r->units[k].i;
+    }
+  qsort (r->sub_units, r->n_sub_units, sizeof *r->sub_units, compare_units);
+}
+
+/* Appends to the string in *BUF (*LEN bytes used, *SIZE allocated) the
+   trace text for the mount M that stands for SAME plain mounts.  */
+static void
+append_hint (char **buf, size_t *len, size_t *size,
+             const struct mount_entry *m, size_t same)
+{
+  char *part = xasprintf ("%s %s (root %s)", *len > 0 ? "," : "",
+                          q (0, m->target), q (1, m->root ? m->root : ""));
+  char *more = same > 0 ? xasprintf (" and %zu more mount point%s of it",
+                                     same, same == 1 ? "" : "s") : NULL;
+  size_t plen = strlen (part), mlen = more ? strlen (more) : 0;
+
+  while (*size < *len + plen + mlen + 1)
+    *buf = x2nrealloc (*buf, size, 1);
+  memcpy (*buf + *len, part, plen);
+  if (more != NULL)
+    memcpy (*buf + *len + plen, more, mlen);
+  *len += plen + mlen;
+  (*buf)[*len] = '\0';
+  free (part);
+  free (more);
+}
+
+/* Returns the list of mounts that hold device DEV for the trace's hint,
+   built once for each device in a row (devices of one file system follow
+   one another): owned by R.  NULL when there is none.  */
+static const char *
+hint_mounts (struct resolver *r, dev_t dev)
+{
+  size_t lo, hi, len = 0, size = 0;
+
+  if (r->hint_built && r->hint_dev == dev)
+    return r->hint;
+  free (r->hint);
+  r->hint = NULL;
+  units_of (r->units, r->n_units, dev, &lo, &hi);
+  for (size_t k = lo; k < hi; k++)
+    append_hint (&r->hint, &len, &size, &r->mounts[r->units[k].i],
+                 r->info[r->units[k].i].same);
+  if (r->sub_indexed)
+    {
+      units_of (r->sub_units, r->n_sub_units, dev, &lo, &hi);
+      for (size_t k = lo; k < hi; k++)
+        if (r->mounts[r->sub_units[k].i].dev != dev)
+          append_hint (&r->hint, &len, &size, &r->mounts[r->sub_units[k].i],
+                       r->info[r->sub_units[k].i].same);
+    }
+  r->hint_built = true;
+  r->hint_dev = dev;
+  return r->hint;
 }
 
 /* Says in the trace which LOSETUP_CONTAINER_BIND_MOUNTS entry would help
@@ -440,53 +899,66 @@ holds_device (const struct resolver *r, const struct resolve_input *in,
 static void
 trace_hint (struct resolver *r, const struct resolve_input *in)
 {
-  char *line = NULL, *more;
+  const char *list;
 
   if (r->ops.trace == NULL)
     return;
-  for (size_t i = 0; i < r->n_mounts; i++)
-    if (holds_device (r, in, i))
-      {
-        const struct mount_entry *m = &r->mounts[i];
-        more = xasprintf ("%s%s %s (root %s)", line ? line : "",
-                          line ? "," : "", q (0, m->target),
-                          q (1, m->root ? m->root : ""));
-        free (line);
-        line = more;
-      }
-  if (line != NULL)
+  list = hint_mounts (r, in->dev);
+  if (list != NULL)
     tracef (r, "%s: hint: %s needs the directory that holds %s, when that "
             "lies deeper below one of the mounts of the file's file "
             "system:%s", in->name, ENV_BIND_MOUNTS, q (0, in->sysfs_path),
-            line);
-  free (line);
+            list);
+}
+
+/* Candidates 6 for the btrfs mounts whose mount point stat() shows with
+   IN's device while the mount table shows another: 4 and 5 for each.
+   Returns the accepted path or NULL.  */
+static const char *
+try_subvolumes (struct resolver *r, const struct resolve_input *in)
+{
+  const char *res = NULL;
+  size_t lo, hi;
+
+  if (r->n_sub_units == 0)
+    return NULL;
+  index_subvolumes (r);
+  units_of (r->sub_units, r->n_sub_units, in->dev, &lo, &hi);
+  for (size_t k = lo; res == NULL && k < hi; k++)
+    {
+      const struct mount_entry *m = &r->mounts[r->sub_units[k].i];
+      if (m->dev == in->dev)
+        continue;
+      tracef (r, "%s: %s mount %s: stat() shows the file's device, the "
+              "mount table %u:%u", in->name, m->fstype, q (0, m->target),
+              major (m->dev), minor (m->dev));
+      res = try_mount_paths (r, in, m);
+      if (res == NULL && !r->unprovable)
+        res = try_mount_tails (r, in, m);
+    }
+  return res;
 }
 
 /* Candidates 4 to 6: the mounts that hold the backing file's file system;
    first those the mount table names with the file's device (candidate 4
    for all of them, then 5), then those whose mount point stat() shows
-   with that device (6: 4 and 5 again).  Returns the accepted path or
-   NULL.  */
+   with that device (6: 4 and 5 again).  Of plain mounts of one file
+   system and root, the first only.  Returns the accepted path or NULL.  */
 static const char *
 try_mounts (struct resolver *r, const struct resolve_input *in)
 {
   const char *res = NULL;
+  size_t lo, hi;
 
   load_mounts (r);
-  for (size_t i = 0; res == NULL && i < r->n_mounts; i++)
-    if (table_shows_device (r, in, i))
-      res = try_mount_paths (r, in, &r->mounts[i]);
-  for (size_t i = 0; res == NULL && i < r->n_mounts; i++)
-    if (table_shows_device (r, in, i))
-      res = try_mount_tails (r, in, &r->mounts[i]);
-  for (size_t i = 0; res == NULL && i < r->n_mounts; i++)
-    if (!table_shows_device (r, in, i) && mount_shows_device (r, in, i))
-      {
-        res = try_mount_paths (r, in, &r->mounts[i]);
-        if (res == NULL)
-          res = try_mount_tails (r, in, &r->mounts[i]);
-      }
-  if (res == NULL)
+  units_of (r->units, r->n_units, in->dev, &lo, &hi);
+  for (size_t k = lo; res == NULL && !r->unprovable && k < hi; k++)
+    res = try_mount_paths (r, in, &r->mounts[r->units[k].i]);
+  for (size_t k = lo; res == NULL && !r->unprovable && k < hi; k++)
+    res = try_mount_tails (r, in, &r->mounts[r->units[k].i]);
+  if (res == NULL && !r->unprovable)
+    res = try_subvolumes (r, in);
+  if (res == NULL && !r->unprovable)
     trace_hint (r, in);
   return res;
 }
@@ -505,15 +977,24 @@ resolve (struct resolver *r, const struct resolve_input *in)
           in->name, sys ? q (0, sys) : "(none)", q (1, in->file_name),
           major (in->dev), minor (in->dev), (uintmax_t) in->ino);
 
+  r->unprovable = false;
   if (sys != NULL && accept (r, in, "sysfs path", sys))
     return xstrdup (sys);
+  if (known_unprovable (r, in->dev))
+    {
+      tracef (r, "%s: device %u:%u is on a file system whose inode numbers "
+              "prove nothing: printing the sysfs path", in->name,
+              major (in->dev), minor (in->dev));
+      return NULL;
+    }
   if (in->file_name[0] != '\0'
       && accept (r, in, "lo_file_name", in->file_name))
     return xstrdup (in->file_name);
-  if (sys == NULL || sys[0] != '/')
+  if (sys == NULL || sys[0] != '/' || r->unprovable)
     return NULL;
-  if ((res = try_rebuilt (r, in)) || (res = try_binds (r, in))
-      || (res = try_mounts (r, in)))
+  if ((res = try_rebuilt (r, in))
+      || (!r->unprovable && (res = try_binds (r, in)))
+      || (!r->unprovable && (res = try_mounts (r, in))))
     return xstrdup (res);
   tracef (r, "%s: no candidate accepted: printing the sysfs path",
           in->name);

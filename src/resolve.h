@@ -31,14 +31,19 @@ struct mount_entry
   const char *root;             /* what of the file system is mounted */
   const char *target;           /* where */
   const char *fstype;           /* "ext4", "btrfs"; may be NULL */
+  int id;                       /* the mount's ID; 0: unknown */
+  int parent_id;                /* the ID of the mount it sits on */
 };
 
 /* How the resolver reaches the world; copied by resolver_new.  */
 struct resolver_ops
 {
   /* Fills *DEV and *INO for PATH as stat(2) does and returns 0, or
-     returns an errno value.  */
-  int (*stat_path) (const char *path, dev_t *dev, uint64_t *ino);
+     returns an errno value.  When FS_TYPE is not NULL, also stores the
+     f_type that statfs(2) gives for PATH, taken before the device and
+     inode.  */
+  int (*stat_path) (const char *path, dev_t *dev, uint64_t *ino,
+                    unsigned long *fs_type);
   /* Loads the mount table; called at most once, and only when a device
      still needs it, with MOUNTS_DATA and TRACE below (for the loader's
      own trace lines).  Returns the entries and stores their number in
@@ -66,9 +71,16 @@ struct resolver *resolver_new (const struct resolver_ops *ops,
 void resolver_free (struct resolver *r);
 
 /* Returns the path of IN's backing file as seen here: the first candidate
-   that is absolute and has IN's device and inode.  The result is
+   that is absolute and has IN's device and inode, on a file system whose
+   inode numbers prove that (see inode_numbers_unique).  The result is
    malloc'd; NULL means "none accepted": print what losetup prints.  */
 char *resolve (struct resolver *r, const struct resolve_input *in);
+
+/* Returns true when (st_dev, st_ino) names one file at most on a file
+   system of statfs(2) type FS_TYPE, so that it proves a candidate path;
+   false for the file systems whose inode numbers are handed out by a
+   server or a user-space daemon (FUSE, 9p, SMB, NFS and their kin).  */
+bool inode_numbers_unique (unsigned long fs_type);
 
 /* Splits the bind-mount list LIST at ':' and newlines, dropping empty
    entries.  Returns a malloc'd array of malloc'd strings, its size in *N.  */

@@ -11,7 +11,6 @@
 
 #include "gettext.h"
 #define _(msgid) gettext (msgid)
-#define N_(msgid) msgid
 
 /* The environment variables the program reads (with secure_getenv).  */
 #define ENV_ORIGINAL "LOSETUP_CONTAINER_ORIGINAL_LOSETUP"

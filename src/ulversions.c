@@ -5,7 +5,16 @@
    lib/loopdev.c, libsmartcols) between the tags v2.37 and v2.42.2.  The
    version that matters is the one installed beside this program, learnt
    at run time (listing.c asks the libsmartcols it loads: libsmartcols and
-   losetup are built from the same util-linux source).  */
+   losetup are built from the same util-linux source).
+
+   Facts that hold in every version followed, and that loopdev.c relies
+   on (read at v2.37 and v2.42.2 alike): with /sys available losetup
+   never opens a node to list devices (loopcxt_init sets
+   LOOPDEV_FL_NOIOCTL), so it creates no device; it reads the text of the
+   device whose number stat() of the node gives, through
+   /sys/dev/block/MAJ:MIN (sysfs_devname_to_devno), and leaves the entry
+   out when that device has no loop/ directory (a partition, a minor
+   with no device, an unbound device).  */
 
 #include "system.h"
 
@@ -33,8 +42,15 @@ static const struct
   [UL_REMOVE_OPTION] = {UL_VERSION (2, 42), 0, true},
   /* 2.41.1 stopped comparing ASCII names in the locale.  */
   [UL_COLUMN_NAMES_ASCII] = {UL_RELEASE (2, 41, 1), 0, true},
-  /* 2.40 began reporting loop devices whose node is gone.  */
+  /* 2.40 began reporting loop devices whose node is gone (commit
+     a6ca0456cc6d "loopdev: report lost loop devices": the device number
+     comes from sysfs when stat() of the node fails, and access() names
+     the row lost).  */
   [UL_LOST_ROWS] = {UL_VERSION (2, 40), 0, false},
+  /* The same commit dropped is_loopdev() from the scan: from 2.40 the
+     number stat() gives for the node, of any type, picks the sysfs
+     entry read.  */
+  [UL_NODE_ANY_TYPE] = {UL_VERSION (2, 40), 0, false},
   /* 2.39 keeps extreme widths out of BACK-FILE's width on a terminal.  */
   [UL_BACK_FILE_NOEXTREMES] = {UL_VERSION (2, 39), 0, false},
 };

@@ -40,10 +40,15 @@ enum ul_fact
   /* -O's column names are compared case-insensitively in ASCII
      (c_strncasecmp) rather than with strncasecmp in the current locale.  */
   UL_COLUMN_NAMES_ASCII,
-  /* A bound device whose /dev node is missing is listed, named
-     "/dev/loopN (lost)"; before, it is left out.  Known gap: 2.40+ also
-     lists a device whose node is a char 7:N node; it is skipped here.  */
+  /* A bound device whose /dev node cannot be looked at (missing, or a
+     /dev the user may not search) is listed, named "/dev/loopN (lost)",
+     with the entry's own text; before, it is left out.  */
   UL_LOST_ROWS,
+  /* The node's device number is taken whatever the node is (a character
+     node 7:N lists block device 7:N's text); before, only a block node
+     of major 7 is looked at (is_loopdev) and any other drops the
+     entry.  */
+  UL_NODE_ANY_TYPE,
   /* The BACK-FILE column has SCOLS_FL_NOEXTREMES (terminal fitting).  */
   UL_BACK_FILE_NOEXTREMES,
   UL_FACT_COUNT

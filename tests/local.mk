@@ -8,7 +8,8 @@
 # loop devices report UNSUPPORTED elsewhere.
 #
 # Layout: tests/losetup-container.AREA/ holds an area's .exp files and the
-# scripts they run, beside them (lc_script); tests/unit/ the unit test
+# scripts they run, beside them (lc_script: X.exp runs X.sh, or lc_unit:
+# tests/unit/test-X); tests/unit/ the unit test
 # programs (lc_unit); tests/lib/ the shared helpers, Tcl and shell;
 # tests/helpers/ the helper programs below.
 
@@ -34,7 +35,7 @@ check-runtest-present:
 
 # Unit tests of the pure units (no root needed).
 check_PROGRAMS += tests/unit/test-detect tests/unit/test-resolve \
-  tests/unit/test-loopdev
+  tests/unit/test-loopdev tests/unit/test-fdbatch
 tests_unit_test_detect_SOURCES = tests/unit/test-detect.c tests/unit/check.h
 tests_unit_test_detect_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_test_detect_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
@@ -44,15 +45,26 @@ tests_unit_test_resolve_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 tests_unit_test_loopdev_SOURCES = tests/unit/test-loopdev.c tests/unit/check.h
 tests_unit_test_loopdev_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_test_loopdev_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
+tests_unit_test_fdbatch_SOURCES = tests/unit/test-fdbatch.c tests/unit/check.h
+tests_unit_test_fdbatch_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
+tests_unit_test_fdbatch_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 
 # Helpers: a stand-in original losetup, and a loop attacher that sets
 # lo_file_name the way container runtimes do.
-check_PROGRAMS += tests/helpers/fake-original tests/helpers/loop-attach
+check_PROGRAMS += tests/helpers/fake-original tests/helpers/loop-attach \
+  tests/helpers/loop-remove
 tests_helpers_fake_original_SOURCES = tests/helpers/fake-original.c
 tests_helpers_loop_attach_SOURCES = tests/helpers/loop-attach.c
+tests_helpers_loop_remove_SOURCES = tests/helpers/loop-remove.c
 # Plain C, no gnulib: they stand for programs outside this project.
 tests_helpers_fake_original_CPPFLAGS =
 tests_helpers_loop_attach_CPPFLAGS =
+tests_helpers_loop_remove_CPPFLAGS =
+# And one that reads src/ulversions.c's table for the scripts.
+check_PROGRAMS += tests/helpers/ul-has
+tests_helpers_ul_has_SOURCES = tests/helpers/ul-has.c
+tests_helpers_ul_has_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
+tests_helpers_ul_has_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 
 # Whole folders: each area's .exp files and the scripts beside them, and
 # the shared helpers in tests/lib.
@@ -67,4 +79,12 @@ EXTRA_DIST += \
   tests/losetup-container.passthrough \
   tests/losetup-container.resolve \
   tests/losetup-container.runtime \
-  tests/losetup-container.versions
+  tests/losetup-container.versions \
+  tests/losetup-container.arch
+
+# The packages tests/losetup-container.arch builds for other
+# architectures, kept for the next run of the same source.
+clean-local: clean-arch-debs
+clean-arch-debs:
+	rm -rf tests/arch-debs
+.PHONY: clean-arch-debs

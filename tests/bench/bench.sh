@@ -24,20 +24,30 @@ PT_RUNS=${BENCH_PT_RUNS:-400}           # pass-through runs of each
 UNBOUND=${BENCH_UNBOUND:-256}           # unbound nodes added to measure them
 DELETED=${BENCH_DELETED:-16}            # backing files unlinked at the end
 EXTRA=${BENCH_EXTRA:-}                  # more programs: "label=path ..."
+MOUNTS=${BENCH_MOUNTS-"0 1000 10000 20000"}     # bind mounts, one row each
+MOUNT_DEVICES=${BENCH_MOUNT_DEVICES:-64}        # devices of a dead container
+MOUNT_RUNS=${BENCH_MOUNT_RUNS:-20}              # timed listings per row
+PARTS=${BENCH_PARTS:-"unbound sizes reads mounts passthrough"}
 CC=${CC:-cc}
 
 # The speed targets, reported as met or missed at the end.
 T_LIST_RATIO=0.50       # listing time against losetup's, for N >= 256
 T_LIST_FROM=256
-# System calls per device in use: 7 (open, ioctl, close of the node, the
-# attribute's open, read, close, and the resolver's stat), plus what grows
-# with the list as a whole: more getdents64 calls for a longer /sys/block
-# and the row array's reallocations, about 0.04 per device.
+# System calls per device in use, the worker process included: 6 (the
+# attribute's open and read and the node's fstatat in the listing; the
+# node's open and ioctl and the resolver's stat in the worker), both
+# processes closing their descriptors 64 at a time with close_range, plus
+# what grows with the list as a whole: more getdents64 calls for a longer
+# /sys/block, the batched pipe writes and reads, about 0.1 per device.
 T_SC_DEVICE=7.1
-T_SC_UNBOUND=2          # system calls per unbound device node
+T_SC_UNBOUND=1.05       # system calls per unbound device node (one openat)
 T_PT_RATIO=1.60         # pass-through against calling the original
 T_PT_BARE=1.05          # pass-through against a bare execv() wrapper
 T_LINEAR=1.50           # time per device at one N against the one before
+# With many mounts and devices that need the mount table: the listing
+# against util-linux's listing plus one read of the mount table (cat).
+T_MOUNT_FLOOR=2.00
+T_MOUNT_AT=10000
 
 # ---------------------------------------------------------------- helpers
 say() { printf '%s\n' "$*"; }
@@ -96,12 +106,16 @@ if [ -n "$missing" ]; then
   say "bench: cannot run; missing:$missing" >&2
   exit 77
 fi
-for n in $SIZES $LIST_RUNS $PT_RUNS $UNBOUND $DELETED; do
+for n in $SIZES $LIST_RUNS $PT_RUNS $UNBOUND $DELETED $MOUNTS \
+         $MOUNT_DEVICES $MOUNT_RUNS; do
   case $n in
     '' | *[!0-9]*) warn "not a number: '$n' (BENCH_* settings)"; exit 2 ;;
   esac
 done
 SIZES=$(printf '%s\n' $SIZES | sort -n -u | tr '\n' ' ')
+MOUNTS=$(printf '%s\n' $MOUNTS | sort -n -u | tr '\n' ' ')
+# part NAME: true when the part NAME of the benchmark is to run.
+part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # ---------------------------------------------------------------- cleanup
 SCRATCH=
@@ -152,11 +166,33 @@ our_devices() {
   done
 }
 
+# ct_devices: prints "loopN" for each device that the mounts axis
+# attached in its container (sysfs shows a cut path there, so our_devices
+# cannot tell them) and that still has the file it was given.
+CT_DEVICES=()           # "/dev/loopN MAJ:MIN INO"
+HOLDER=                 # the process holding the mounts axis's namespace
+ct_devices() {
+  local e d cur
+  for e in "${CT_DEVICES[@]}"; do
+    d=${e%% *}
+    cur=$("$UL" -n -O BACK-MAJ:MIN,BACK-INO "$d" 2>/dev/null \
+            | awk 'NF == 2 { print $1, $2 }')
+    [ -n "$cur" ] && [ "$cur" = "${e#* }" ] && printf '%s\n' "${d#/dev/}"
+  done
+  return 0
+}
+
 cleanup() {
   trap '' INT TERM HUP
   set +e
   local mine=() detach=() nodes=() i n
-  mapfile -t mine < <(our_devices)
+  # The namespace of the mounts axis goes with its holder, every mount in
+  # it with it.
+  if [ -n "$HOLDER" ]; then
+    kill "$HOLDER" 2>/dev/null
+    wait "$HOLDER" 2>/dev/null
+  fi
+  mapfile -t mine < <(our_devices; ct_devices)
   if [ ${#mine[@]} -gt 0 ]; then
     say "bench: cleaning up: detaching the ${#mine[@]} devices this run attached" >&2
   fi
@@ -262,6 +298,7 @@ mountinfo_reads() {
 # time) and CPU[KEY] (the mean user and system time, less disturbed by
 # other work on the machine than the wall time).
 declare -A MED Q1 Q3 CPU
+HF_PREFIX=()            # runs hyperfine in another mount namespace
 timeit() {
   local tag=$1 rounds=$2 r i j k key med q1 q3 cpu args
   shift 2
@@ -279,7 +316,7 @@ timeit() {
       else j=$(( (2 * k - 1 - i + r / 2) % k )); fi
       args+=(--command-name "${keys[j]}" "${cmds[j]}")
     done
-    if ! hyperfine -N --style none --runs 1 \
+    if ! "${HF_PREFIX[@]}" hyperfine -N --style none --runs 1 \
            --export-json "$SCRATCH/hf/$tag.$r.json" "${args[@]}" \
            >/dev/null 2>"$SCRATCH/hf/err"; then
       warn "hyperfine failed:"
@@ -386,195 +423,305 @@ same_output() {
 }
 
 # ---------------------------------------------------------------- unbound
-say "== unbound device nodes =="
-base=0
-for d in /sys/block/loop*; do
-  n=${d##*/loop}
-  case $n in *[!0-9]* | '') continue ;; esac
-  [ "$n" -ge "$base" ] && base=$((n + 1))
-done
-base=$((base + 4096))   # far above the others: "losetup -f" takes the lowest
-declare -a SCU0 SCU1 PU
-for ((i = 0; i < NP; i++)); do
-  syscalls_of "${P_PATH[i]}" $LIST_ARGS; SCU0[i]=$SC
-done
-b_u0=$BOUND u_u0=$UNB
-loopctl add $(seq "$base" $((base + UNBOUND - 1))) >"$SCRATCH/added"
-for ((i = 0; i < NP; i++)); do
-  syscalls_of "${P_PATH[i]}" $LIST_ARGS; SCU1[i]=$SC
-done
-b_u1=$BOUND u_u1=$UNB
-mapfile -t added <"$SCRATCH/added"
-loopctl remove "${added[@]}" >/dev/null
-rm -f "$SCRATCH/added"
-du=$((u_u1 - u_u0))
-if [ ${#added[@]} -gt 0 ] && [ "$b_u0" = "$b_u1" ] && [ "$du" -gt 0 ]; then
-  say "$du unbound nodes added with LOOP_CTL_ADD, then removed ($b_u1 devices in use)"
-  printf '  %-20s %s\n' "" "syscalls per unbound node"
-  for ((i = 0; i < NP; i++)); do
-    PU[i]=$(fmt '%.2f' "(${SCU1[i]} - ${SCU0[i]}) / $du")
-    M=
-    [ "$i" -eq 0 ] && mark "${PU[i]}" "$T_SC_UNBOUND" "syscalls per unbound node"
-    printf '  %-20s %10s  %s\n' "${P_LABEL[i]}" "${PU[i]}" "$M"
+
+if part unbound; then
+  say "== unbound device nodes =="
+  base=0
+  for d in /sys/block/loop*; do
+    n=${d##*/loop}
+    case $n in *[!0-9]* | '') continue ;; esac
+    [ "$n" -ge "$base" ] && base=$((n + 1))
   done
+  base=$((base + 4096))   # far above the others: "losetup -f" takes the lowest
+  declare -a SCU0 SCU1 PU
+  for ((i = 0; i < NP; i++)); do
+    syscalls_of "${P_PATH[i]}" $LIST_ARGS; SCU0[i]=$SC
+  done
+  b_u0=$BOUND u_u0=$UNB
+  loopctl add $(seq "$base" $((base + UNBOUND - 1))) >"$SCRATCH/added"
+  for ((i = 0; i < NP; i++)); do
+    syscalls_of "${P_PATH[i]}" $LIST_ARGS; SCU1[i]=$SC
+  done
+  b_u1=$BOUND u_u1=$UNB
+  mapfile -t added <"$SCRATCH/added"
+  loopctl remove "${added[@]}" >/dev/null
+  rm -f "$SCRATCH/added"
+  du=$((u_u1 - u_u0))
+  if [ ${#added[@]} -gt 0 ] && [ "$b_u0" = "$b_u1" ] && [ "$du" -gt 0 ]; then
+    say "$du unbound nodes added with LOOP_CTL_ADD, then removed ($b_u1 devices in use)"
+    printf '  %-20s %s\n' "" "syscalls per unbound node"
+    for ((i = 0; i < NP; i++)); do
+      PU[i]=$(fmt '%.2f' "(${SCU1[i]} - ${SCU0[i]}) / $du")
+      M=
+      [ "$i" -eq 0 ] && mark "${PU[i]}" "$T_SC_UNBOUND" "syscalls per unbound node"
+      printf '  %-20s %10s  %s\n' "${P_LABEL[i]}" "${PU[i]}" "$M"
+    done
+  else
+    for ((i = 0; i < NP; i++)); do PU[i]=0; done
+    say "  (not measured: ${#added[@]} nodes added; devices in use went from $b_u0 to $b_u1)"
+  fi
+  say ""
 else
+  declare -a PU
   for ((i = 0; i < NP; i++)); do PU[i]=0; done
-  say "  (not measured: ${#added[@]} nodes added; devices in use went from $b_u0 to $b_u1)"
 fi
-say ""
 
 # ---------------------------------------------------------------- listing
 # Stage 0 is what is there before this run attaches anything.  The
 # per-device figures of each stage are its difference from stage 0
 # divided by the devices added since, less what the change in the number
 # of unbound nodes accounts for.
-declare -a T0 SC0 SCN
-timeit s0 "$LIST_RUNS" "${CMDS[@]}" || exit 1
-for ((i = 0; i < NP; i++)); do
-  T0[i]=${MED[p$i]}
-  syscalls_of "${P_PATH[i]}" $LIST_ARGS; SC0[i]=$SC
-done
-B0=$BOUND U0=$UNB
-say "== stage 0, before attaching: $B0 devices in use (not ours), $U0 unbound nodes =="
-for ((i = 0; i < NP; i++)); do
-  printf '  %-20s %9s ms (IQR %s ms), %s syscalls\n' "${P_LABEL[i]}" \
-    "$(ms "${T0[i]}")" "$(iqr_ms "${Q1[p$i]}" "${Q3[p$i]}")" "${SC0[i]}"
-done
-say ""
-
-prev_us=-
-prev_n=
-for N in $SIZES; do
-  t_start=$SECONDS
-  attach_upto "$N" || exit 1
-  timeit "n$N" "$LIST_RUNS" "${CMDS[@]}" || exit 1
+if part sizes; then
+  declare -a T0 SC0 SCN
+  timeit s0 "$LIST_RUNS" "${CMDS[@]}" || exit 1
   for ((i = 0; i < NP; i++)); do
-    syscalls_of "${P_PATH[i]}" $LIST_ARGS; SCN[i]=$SC
+    T0[i]=${MED[p$i]}
+    syscalls_of "${P_PATH[i]}" $LIST_ARGS; SC0[i]=$SC
   done
-  B=$BOUND U=$UNB
-  dB=$((B - B0)) dU=$((U - U0))
-  [ "$dB" -gt 0 ] || dB=1
-  say "== N = $N: $B devices in use (${#ATTACHED[@]} attached by this run), $U unbound nodes =="
-  printf '  %-20s %10s %8s %10s %7s %8s %6s %9s %10s\n' "" "median ms" \
-    "IQR ms" "us/device" "ratio" "cpu ms" "ratio" "syscalls" "per device"
+  B0=$BOUND U0=$UNB
+  say "== stage 0, before attaching: $B0 devices in use (not ours), $U0 unbound nodes =="
   for ((i = 0; i < NP; i++)); do
-    pd=$(fmt '%.2f' "(${SCN[i]} - ${SC0[i]} - ${PU[i]} * $dU) / $dB")
-    us=-
-    # Below 64 devices the difference is lost in the noise.
-    [ "$dB" -lt 64 ] || us=$(fmt '%.2f' "(${MED[p$i]} - ${T0[i]}) * 1e6 / $dB")
-    r=$(fmt '%.3f' "${MED[p$i]} / ${MED[p1]}")
-    printf '  %-20s %10s %8s %10s %7s %8s %6s %9s %10s\n' "${P_LABEL[i]}" \
-      "$(ms "${MED[p$i]}")" "$(iqr_ms "${Q1[p$i]}" "${Q3[p$i]}")" \
-      "$us" "$r" "$(ms "${CPU[p$i]}")" \
-      "$(fmt '%.2f' "${CPU[p$i]} / (${CPU[p1]} > 0 ? ${CPU[p1]} : 1)")" \
-      "${SCN[i]}" "$pd"
-    [ "$i" -ne 0 ] || { ratio=$r pd_lc=$pd us_lc=$us; }
+    printf '  %-20s %9s ms (IQR %s ms), %s syscalls\n' "${P_LABEL[i]}" \
+      "$(ms "${T0[i]}")" "$(iqr_ms "${Q1[p$i]}" "${Q3[p$i]}")" "${SC0[i]}"
   done
-  if [ "$N" -ge "$T_LIST_FROM" ]; then
-    mark "$ratio" "$T_LIST_RATIO" "listing time ratio at N=$N"
-    say "  time, losetup-container / losetup: $ratio  $M"
-  else
-    say "  time, losetup-container / losetup: $ratio  (no target below N=$T_LIST_FROM)"
-  fi
-  mark "$pd_lc" "$T_SC_DEVICE" "syscalls per device in use at N=$N"
-  say "  syscalls per device in use: $pd_lc  $M"
-  if [ "$prev_us" != - ] && [ "$us_lc" != - ]; then
-    # Linear: one more device costs no more among many than among fewer.
-    g=$(fmt '%.2f' "$us_lc / ($prev_us > 0.01 ? $prev_us : 0.01)")
-    mark "$g" "$T_LINEAR" "time per device at N=$N against N=$prev_n (linear growth)"
-    say "  time per device against N=$prev_n: ${g}x  $M"
-  fi
-  if same_output; then
-    say "  output: the lines of this run's devices are losetup's, byte for byte"
-  else
-    say "  output: the lines of this run's devices DIFFER from losetup's"
-  fi
-  prev_us=$us_lc prev_n=$N
-  say "  (stage took $((SECONDS - t_start)) s)"
   say ""
-done
+
+  prev_us=-
+  prev_n=
+  for N in $SIZES; do
+    t_start=$SECONDS
+    attach_upto "$N" || exit 1
+    timeit "n$N" "$LIST_RUNS" "${CMDS[@]}" || exit 1
+    for ((i = 0; i < NP; i++)); do
+      syscalls_of "${P_PATH[i]}" $LIST_ARGS; SCN[i]=$SC
+    done
+    B=$BOUND U=$UNB
+    dB=$((B - B0)) dU=$((U - U0))
+    [ "$dB" -gt 0 ] || dB=1
+    say "== N = $N: $B devices in use (${#ATTACHED[@]} attached by this run), $U unbound nodes =="
+    printf '  %-20s %10s %8s %10s %7s %8s %6s %9s %10s\n' "" "median ms" \
+      "IQR ms" "us/device" "ratio" "cpu ms" "ratio" "syscalls" "per device"
+    for ((i = 0; i < NP; i++)); do
+      pd=$(fmt '%.2f' "(${SCN[i]} - ${SC0[i]} - ${PU[i]} * $dU) / $dB")
+      us=-
+      # Below 64 devices the difference is lost in the noise.
+      [ "$dB" -lt 64 ] || us=$(fmt '%.2f' "(${MED[p$i]} - ${T0[i]}) * 1e6 / $dB")
+      r=$(fmt '%.3f' "${MED[p$i]} / ${MED[p1]}")
+      printf '  %-20s %10s %8s %10s %7s %8s %6s %9s %10s\n' "${P_LABEL[i]}" \
+        "$(ms "${MED[p$i]}")" "$(iqr_ms "${Q1[p$i]}" "${Q3[p$i]}")" \
+        "$us" "$r" "$(ms "${CPU[p$i]}")" \
+        "$(fmt '%.2f' "${CPU[p$i]} / (${CPU[p1]} > 0 ? ${CPU[p1]} : 1)")" \
+        "${SCN[i]}" "$pd"
+      [ "$i" -ne 0 ] || { ratio=$r pd_lc=$pd us_lc=$us; }
+    done
+    if [ "$N" -ge "$T_LIST_FROM" ]; then
+      mark "$ratio" "$T_LIST_RATIO" "listing time ratio at N=$N"
+      say "  time, losetup-container / losetup: $ratio  $M"
+    else
+      say "  time, losetup-container / losetup: $ratio  (no target below N=$T_LIST_FROM)"
+    fi
+    mark "$pd_lc" "$T_SC_DEVICE" "syscalls per device in use at N=$N"
+    say "  syscalls per device in use: $pd_lc  $M"
+    if [ "$prev_us" != - ] && [ "$us_lc" != - ]; then
+      # Linear: one more device costs no more among many than among fewer.
+      g=$(fmt '%.2f' "$us_lc / ($prev_us > 0.01 ? $prev_us : 0.01)")
+      mark "$g" "$T_LINEAR" "time per device at N=$N against N=$prev_n (linear growth)"
+      say "  time per device against N=$prev_n: ${g}x  $M"
+    fi
+    if same_output; then
+      say "  output: the lines of this run's devices are losetup's, byte for byte"
+    else
+      say "  output: the lines of this run's devices DIFFER from losetup's"
+    fi
+    prev_us=$us_lc prev_n=$N
+    say "  (stage took $((SECONDS - t_start)) s)"
+    say ""
+  done
+fi
 
 # ---------------------------------------------------------------- mountinfo
 # With every path resolved the mount table is not needed.  Unlinking some
 # backing files leaves those devices unresolvable (sysfs adds
 # " (deleted)"), which is when the table is read: once, however many.
-say "== mount table reads by losetup-container =="
-# Other users' devices whose sysfs path names no file here (set up in a
-# container) may need the mount table whatever this run does.
-others=0
-for d in /sys/block/loop*; do
-  [ -r "$d/loop/backing_file" ] || continue
-  IFS= read -r f <"$d/loop/backing_file" 2>/dev/null || continue
-  case $f in "$POOL"/*) continue ;; esac
-  [ -e "$f" ] || others=$((others + 1))
-done
-r0=$(mountinfo_reads "$LC" $LIST_ARGS)
-if [ "$others" -eq 0 ]; then
-  mark "$r0" 0 "mount table reads when no device needs it"
-  say "  all ${#ATTACHED[@]} paths resolvable:   $r0 reads  $M"
-else
-  say "  all ${#ATTACHED[@]} paths resolvable:   $r0 reads  (no mark: $others devices of other users may need it)"
+if part reads; then
+  say "== mount table reads by losetup-container =="
+  # Other users' devices whose sysfs path names no file here (set up in a
+  # container) may need the mount table whatever this run does.
+  others=0
+  for d in /sys/block/loop*; do
+    [ -r "$d/loop/backing_file" ] || continue
+    IFS= read -r f <"$d/loop/backing_file" 2>/dev/null || continue
+    case $f in "$POOL"/*) continue ;; esac
+    [ -e "$f" ] || others=$((others + 1))
+  done
+  r0=$(mountinfo_reads "$LC" $LIST_ARGS)
+  if [ "$others" -eq 0 ]; then
+    mark "$r0" 0 "mount table reads when no device needs it"
+    say "  all ${#ATTACHED[@]} paths resolvable:   $r0 reads  $M"
+  else
+    say "  all ${#ATTACHED[@]} paths resolvable:   $r0 reads  (no mark: $others devices of other users may need it)"
+  fi
+  nd=$DELETED
+  [ "$nd" -le ${#ATTACHED[@]} ] || nd=${#ATTACHED[@]}
+  if [ "$nd" -gt 0 ]; then
+    rm -f "${ATTACHED_FILE[@]:0:nd}"
+    r1=$(mountinfo_reads "$LC" $LIST_ARGS)
+    mark "$r1" 1 "mount table reads with $nd unresolvable devices"
+    say "  $nd backing files unlinked:     $r1 reads  $M"
+    syscalls_of "$LC" $LIST_ARGS
+    say "  (system calls: $SC, $(fmt '%+d' "$SC - ${SCN[0]}") against all resolvable)"
+  fi
+  say ""
 fi
-nd=$DELETED
-[ "$nd" -le ${#ATTACHED[@]} ] || nd=${#ATTACHED[@]}
-if [ "$nd" -gt 0 ]; then
-  rm -f "${ATTACHED_FILE[@]:0:nd}"
-  r1=$(mountinfo_reads "$LC" $LIST_ARGS)
-  mark "$r1" 1 "mount table reads with $nd unresolvable devices"
-  say "  $nd backing files unlinked:     $r1 reads  $M"
-  syscalls_of "$LC" $LIST_ARGS
-  say "  (system calls: $SC, $(fmt '%+d' "$SC - ${SCN[0]}") against all resolvable)"
+
+# ---------------------------------------------------------------- mounts
+# A node with thousands of mounts: bind mounts of the backing files' file
+# system (of a directory that holds none of them) in a private mount
+# namespace, and devices attached in a container that has exited, so that
+# every device needs the mount table and finds nothing there (the worst
+# case: every candidate fails).  The floor is util-linux's listing plus
+# one read of the mount table, "cat /proc/self/mountinfo", timed in the
+# same alternation.
+
+# mount_binds FROM TO: makes bind mounts of $SCRATCH/mounts/other at
+# $SCRATCH/mounts/m/I for I from FROM to TO - 1, in the namespace.
+MOUNT_PL='
+  require "syscall.ph";
+  my ($src, $dir, $from, $to) = @ARGV;
+  for my $i ($from .. $to - 1) {
+    mkdir "$dir/$i";
+    syscall(&SYS_mount, $src, "$dir/$i", 0, 4096, 0) == 0    # MS_BIND
+      or die "bench: bind mount $i: $!\n";
+  }'
+mount_binds() {
+  nsenter -t "$HOLDER" -m -- perl -e "$MOUNT_PL" \
+    "$SCRATCH/mounts/other" "$SCRATCH/mounts/m" "$1" "$2"
+}
+
+# mounts_devices: attaches MOUNT_DEVICES files through a bind of their
+# directory in a namespace that then ends: sysfs shows "/NAME", the name
+# the device was set up with is under a directory that is empty here.
+mounts_devices() {
+  local d f i files=()
+  mkdir -p "$SCRATCH/mounts/pool" "$SCRATCH/mounts/ct" \
+    "$SCRATCH/mounts/other" "$SCRATCH/mounts/m" || return 1
+  for ((i = 0; i < MOUNT_DEVICES; i++)); do
+    files+=("$SCRATCH/mounts/pool/pvc-$(printf '%08x' "$i")-5c1e-4b7a-9d2f-$(printf '%012x' "$i")_00000.img")
+  done
+  truncate -s 1M "${files[@]}" || return 1
+  unshare -m --propagation private -- sh -c '
+    mount --bind "$1/pool" "$1/ct" || exit 1
+    for f in "$1"/ct/*.img; do "$2" --show -f "$f" || exit 1; done' \
+    sh "$SCRATCH/mounts" "$UL" >"$SCRATCH/mounts/devices"
+  while read -r d; do
+    f=$("$UL" -n -O BACK-MAJ:MIN,BACK-INO "$d" | awk '{ print $1, $2 }')
+    CT_DEVICES+=("$d $f")
+  done <"$SCRATCH/mounts/devices"
+  [ ${#CT_DEVICES[@]} -eq "$MOUNT_DEVICES" ]
+}
+
+if part mounts && [ -n "$MOUNTS" ]; then
+  say "== mounts: $MOUNT_DEVICES devices of a dead container, bind mounts in a private namespace =="
+  if ! mounts_devices; then
+    warn "cannot attach the devices of the mounts axis"
+    exit 1
+  fi
+  unshare -m --propagation private -- sleep 1000000 &
+  HOLDER=$!
+  # The namespace is there once sleep runs in it.
+  for ((i = 0; i < 50; i++)); do
+    [ "$(readlink "/proc/$HOLDER/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] \
+      && break
+    sleep 0.1
+  done
+  HF_PREFIX=(nsenter -t "$HOLDER" -m --)
+  say "  floor: util-linux losetup's listing + cat /proc/self/mountinfo (medians added)"
+  printf '  %-7s %8s %-20s %10s %8s %7s %7s %9s\n' mounts "table" "" \
+    "median ms" "IQR ms" "/ul" "/floor" "syscalls"
+  made=0
+  for NM in $MOUNTS; do
+    if [ "$NM" -gt "$made" ]; then
+      mount_binds "$made" "$NM" || exit 1
+      made=$NM
+    fi
+    lines=$(nsenter -t "$HOLDER" -m -- cat /proc/self/mountinfo | wc -l)
+    timeit "m$NM" "$MOUNT_RUNS" "${CMDS[@]}" "cat=cat /proc/self/mountinfo" \
+      || exit 1
+    floor=$(fmt '%.9f' "${MED[p1]} + ${MED[cat]}")
+    for ((i = 0; i < NP; i++)); do
+      syscalls_of nsenter -t "$HOLDER" -m -- "${P_PATH[i]}" $LIST_ARGS
+      rf=$(fmt '%.2f' "${MED[p$i]} / $floor")
+      M=
+      if [ "$i" -eq 0 ] && [ "$NM" -eq "$T_MOUNT_AT" ]; then
+        mark "$rf" "$T_MOUNT_FLOOR" "listing time against the floor at $NM mounts"
+      fi
+      printf '  %-7s %8s %-20s %10s %8s %7s %7s %9s  %s\n' \
+        "$([ "$i" -eq 0 ] && echo "$NM")" "$([ "$i" -eq 0 ] && echo "$lines")" \
+        "${P_LABEL[i]}" "$(ms "${MED[p$i]}")" \
+        "$(iqr_ms "${Q1[p$i]}" "${Q3[p$i]}")" \
+        "$(fmt '%.2f' "${MED[p$i]} / ${MED[p1]}")" "$rf" "$SC" "$M"
+    done
+    printf '  %-7s %8s %-20s %10s %8s\n' "" "" "cat mountinfo" \
+      "$(ms "${MED[cat]}")" "$(iqr_ms "${Q1[cat]}" "${Q3[cat]}")"
+    printf '  %-7s %8s %-20s %10s\n' "" "" "floor" "$(ms "$floor")"
+  done
+  HF_PREFIX=()
+  kill "$HOLDER" 2>/dev/null
+  wait "$HOLDER" 2>/dev/null
+  HOLDER=
+  say ""
 fi
-say ""
 
 # ---------------------------------------------------------------- pass-through
-say "== pass-through: losetup --version =="
-# Under the name "losetup" the program hands --version to the original.
-mkdir -p "$SCRATCH/pt/0"
-ln -s "$LC" "$SCRATCH/pt/0/losetup"
-pt=("direct=$UL --version" "wrapper=$SCRATCH/pt/0/losetup --version")
-bare=
-if command -v "$CC" >/dev/null 2>&1; then
-  mkdir -p "$SCRATCH/bare"
-  printf '%s\n' '#include <unistd.h>' \
-    "int main (int argc, char **argv) { (void) argc; execv (\"$UL\", argv); return 127; }" \
-    >"$SCRATCH/bare/bare.c"
-  if $CC -O2 -o "$SCRATCH/bare/losetup" "$SCRATCH/bare/bare.c" 2>/dev/null; then
-    pt+=("bare=$SCRATCH/bare/losetup --version")
-    bare=1
+if part passthrough; then
+  say "== pass-through: losetup --version =="
+  # Under the name "losetup" the program hands --version to the original.
+  mkdir -p "$SCRATCH/pt/0"
+  ln -s "$LC" "$SCRATCH/pt/0/losetup"
+  pt=("direct=$UL --version" "wrapper=$SCRATCH/pt/0/losetup --version")
+  bare=
+  if command -v "$CC" >/dev/null 2>&1; then
+    mkdir -p "$SCRATCH/bare"
+    printf '%s\n' '#include <unistd.h>' \
+      "int main (int argc, char **argv) { (void) argc; execv (\"$UL\", argv); return 127; }" \
+      >"$SCRATCH/bare/bare.c"
+    if $CC -O2 -o "$SCRATCH/bare/losetup" "$SCRATCH/bare/bare.c" 2>/dev/null; then
+      pt+=("bare=$SCRATCH/bare/losetup --version")
+      bare=1
+    fi
   fi
-fi
-for ((i = 2; i < NP; i++)); do
-  mkdir -p "$SCRATCH/pt/$i"
-  ln -s "${P_PATH[i]}" "$SCRATCH/pt/$i/losetup"
-  pt+=("x$i=$SCRATCH/pt/$i/losetup --version")
-done
-timeit pt "$PT_RUNS" "${pt[@]}" || exit 1
+  for ((i = 2; i < NP; i++)); do
+    mkdir -p "$SCRATCH/pt/$i"
+    ln -s "${P_PATH[i]}" "$SCRATCH/pt/$i/losetup"
+    pt+=("x$i=$SCRATCH/pt/$i/losetup --version")
+  done
+  timeit pt "$PT_RUNS" "${pt[@]}" || exit 1
 
-# pt_row LABEL KEY PROGRAM: one line of the pass-through table.
-pt_row() {
-  local r
-  r=$(fmt '%.3f' "${MED[$2]} / ${MED[direct]}")
-  syscalls_of "$3" --version
-  M=
-  [ "$2" != wrapper ] || mark "$r" "$T_PT_RATIO" "pass-through time ratio"
-  printf '  %-32s %10s %8s %7s %8s %9s  %s\n' "$1" "$(ms "${MED[$2]}")" \
-    "$(iqr_ms "${Q1[$2]}" "${Q3[$2]}")" "$r" "$(ms "${CPU[$2]}")" "$SC" "$M"
-}
-printf '  %-32s %10s %8s %7s %8s %9s\n' "" "median ms" "IQR ms" "ratio" \
-  "cpu ms" "syscalls"
-pt_row "util-linux losetup, directly" direct "$UL"
-pt_row "losetup-container -> losetup" wrapper "$SCRATCH/pt/0/losetup"
-[ -z "$bare" ] || pt_row "bare execv wrapper (reference)" bare "$SCRATCH/bare/losetup"
-for ((i = 2; i < NP; i++)); do
-  pt_row "${P_LABEL[i]} -> losetup" "x$i" "$SCRATCH/pt/$i/losetup"
-done
-if [ -n "$bare" ]; then
-  r=$(fmt '%.3f' "${MED[wrapper]} / ${MED[bare]}")
-  mark "$r" "$T_PT_BARE" "pass-through time against a bare execv wrapper"
-  say "  losetup-container against the bare wrapper: ${r}x (what the wrapper itself adds)  $M"
+  # pt_row LABEL KEY PROGRAM: one line of the pass-through table.
+  pt_row() {
+    local r
+    r=$(fmt '%.3f' "${MED[$2]} / ${MED[direct]}")
+    syscalls_of "$3" --version
+    M=
+    [ "$2" != wrapper ] || mark "$r" "$T_PT_RATIO" "pass-through time ratio"
+    printf '  %-32s %10s %8s %7s %8s %9s  %s\n' "$1" "$(ms "${MED[$2]}")" \
+      "$(iqr_ms "${Q1[$2]}" "${Q3[$2]}")" "$r" "$(ms "${CPU[$2]}")" "$SC" "$M"
+  }
+  printf '  %-32s %10s %8s %7s %8s %9s\n' "" "median ms" "IQR ms" "ratio" \
+    "cpu ms" "syscalls"
+  pt_row "util-linux losetup, directly" direct "$UL"
+  pt_row "losetup-container -> losetup" wrapper "$SCRATCH/pt/0/losetup"
+  [ -z "$bare" ] || pt_row "bare execv wrapper (reference)" bare "$SCRATCH/bare/losetup"
+  for ((i = 2; i < NP; i++)); do
+    pt_row "${P_LABEL[i]} -> losetup" "x$i" "$SCRATCH/pt/$i/losetup"
+  done
+  if [ -n "$bare" ]; then
+    r=$(fmt '%.3f' "${MED[wrapper]} / ${MED[bare]}")
+    mark "$r" "$T_PT_BARE" "pass-through time against a bare execv wrapper"
+    say "  losetup-container against the bare wrapper: ${r}x (what the wrapper itself adds)  $M"
+  fi
+  say ""
 fi
-say ""
 
 say "load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 say "== targets: $MARKS_PASS met, $MARKS_MISS missed =="

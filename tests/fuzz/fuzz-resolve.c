@@ -10,7 +10,8 @@
      3  LOSETUP_CONTAINER_BIND_MOUNTS;
      then a path per file, then a root and a mount point per mount.
    A mount's selector also says whether it is btrfs (bit 8), whose mount
-   point is looked at for the file's device.
+   point is looked at for the file's device, whether it has an ID (bit
+   16: its place, from 1) and its parent's ID (bits 32 to 128).
    The backing file is (DEV_A, INO_A); each made-up file has that device
    or another and that inode or another, as its selector says, so that the
    same inode on another device and another inode on the same device are
@@ -24,8 +25,9 @@
      - the same question gets the same answer;
      - no trace line holds a newline (a half line on stderr);
      - the answer is the first candidate, in the order the man page's
-       HOW THE PATH IS FOUND gives, that is the file: a model of that
-       order below, written from that description,
+       HOW THE PATH IS FOUND gives, that is the file, a plain mount of
+       the file system and root of an earlier one not tried: a model of
+       that order below, written from that description,
        is asked the same question.
    With LC_FUZZ_SELFTEST set in the environment the made-up stat lies (it
    calls every path the backing file), so that every seed must fail: the
@@ -84,7 +86,8 @@ find (const char *path)
 }
 
 static int
-fake_stat (const char *path, dev_t *dev, uint64_t *ino)
+fake_stat (const char *path, dev_t *dev, uint64_t *ino,
+           unsigned long *fs_type)
 {
   const struct file *f;
 
@@ -92,6 +95,8 @@ fake_stat (const char *path, dev_t *dev, uint64_t *ino)
   stat_calls++;
   if (selftest < 0)
     selftest = getenv ("LC_FUZZ_SELFTEST") != NULL;
+  if (fs_type != NULL)
+    *fs_type = 0;
   if (selftest)
     {
       *dev = DEV_A;
@@ -249,6 +254,68 @@ model_mount_tails (const struct mount_entry *m, const char *sys)
   return res;
 }
 
+/* True when HEAD (its first LEN bytes) is a proper head of target T, in
+   whole components: "/" for any T longer than "/", else T cut just
+   before one of its slashes.  */
+static bool
+model_is_head (const char *t, const char *head)
+{
+  size_t len = strlen (head), tlen = strlen (t);
+
+  return (len >= 1 && len < tlen && memcmp (t, head, len) == 0
+          && (len == 1 || t[len] == '/'));
+}
+
+/* True when mount I is plain, as the man page says: its mount point
+   reaches it whole.  No other mount at its target or below it, and every
+   mount at a head of its target is one of those it sits on.  */
+static bool
+model_plain (size_t i)
+{
+  const struct mount_entry *m = &mounts[i];
+  size_t heads = 0, chain = 0;
+
+  if (!model_usable (m) || m->id <= 0)
+    return false;
+  for (size_t j = 0; j < n_mounts; j++)
+    if (j != i && model_usable (&mounts[j]))
+      {
+        if (strcmp (mounts[j].target, m->target) == 0
+            || model_is_head (mounts[j].target, m->target))
+          return false;
+        if (model_is_head (m->target, mounts[j].target))
+          heads++;
+      }
+  /* The mounts it sits on, by parent ID, as far as the table goes.  */
+  for (size_t k = i; chain < n_mounts; chain++)
+    {
+      size_t j;
+      for (j = 0; j < n_mounts; j++)
+        if (mounts[j].id == mounts[k].parent_id)
+          break;
+      if (j == n_mounts || j == k)
+        break;
+      k = j;
+    }
+  return heads == chain;
+}
+
+/* True when mount I is a plain mount of the file system and root of an
+   earlier plain mount: its candidates are that one's, and not tried.  */
+static bool
+model_repeat (size_t i)
+{
+  const char *ri = mounts[i].root ? mounts[i].root : "";
+
+  if (!model_plain (i))
+    return false;
+  for (size_t j = 0; j < i; j++)
+    if (model_plain (j) && mounts[j].dev == mounts[i].dev
+        && strcmp (mounts[j].root ? mounts[j].root : "", ri) == 0)
+      return true;
+  return false;
+}
+
 /* True when M is btrfs and its mount point is on the file's device.  */
 static bool
 model_subvolume (const struct mount_entry *m)
@@ -308,13 +375,16 @@ model_resolve (const char *sys, const char *name, const char *binds,
      the root ends with.  Then btrfs mounts whose mount point is on the
      file's device, both ways.  */
   for (size_t i = 0; i < n_mounts; i++)
-    if (mounts[i].dev == DEV_A && (res = model_mount_paths (&mounts[i], sys)))
+    if (mounts[i].dev == DEV_A && !model_repeat (i)
+        && (res = model_mount_paths (&mounts[i], sys)))
       return res;
   for (size_t i = 0; i < n_mounts; i++)
-    if (mounts[i].dev == DEV_A && (res = model_mount_tails (&mounts[i], sys)))
+    if (mounts[i].dev == DEV_A && !model_repeat (i)
+        && (res = model_mount_tails (&mounts[i], sys)))
       return res;
   for (size_t i = 0; i < n_mounts; i++)
-    if (mounts[i].dev != DEV_A && model_subvolume (&mounts[i])
+    if (mounts[i].dev != DEV_A && !model_repeat (i)
+        && model_subvolume (&mounts[i])
         && ((res = model_mount_paths (&mounts[i], sys))
             || (res = model_mount_tails (&mounts[i], sys))))
       return res;
@@ -383,6 +453,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       mounts[i].root = s & 2 ? NULL : root;
       mounts[i].target = s & 4 ? NULL : next_field (&p, end);
       mounts[i].fstype = s & 8 ? "btrfs" : "ext4";
+      /* An ID (or none), and a parent ID among the first mounts'.  */
+      mounts[i].id = s & 16 ? (int) i + 1 : 0;
+      mounts[i].parent_id = (s >> 5) & 7;
     }
 
   in.name = "/dev/loop0";

@@ -28,7 +28,7 @@ FUZZ_TARGETS = $(fuzz_all_targets)
 
 fuzz_programs = $(fuzz_all_targets:%=tests/fuzz/%)
 fuzz_core_objects = tests/fuzz/obj/src/detect.o tests/fuzz/obj/src/loopdev.o \
-  tests/fuzz/obj/src/ulversions.o \
+  tests/fuzz/obj/src/fdbatch.o tests/fuzz/obj/src/ulversions.o \
   tests/fuzz/obj/src/resolve.o
 fuzz_cppflags = $(DEFS) -I$(top_builddir) -I$(top_srcdir)/src \
   -I$(top_srcdir)/tests/fuzz $(AM_CPPFLAGS) $(CPPFLAGS)

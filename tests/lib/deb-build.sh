@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/deb-build.sh -- the project's Debian package, built from the
 # git checkout in a cached build root; sourced by
-# tests/losetup-container.packaging/pkg-deb.sh and
+# tests/losetup-container.packaging/deb.sh and
 # tests/losetup-container.runtime/ scripts after tests/lib/lib.sh and
-# tests/lib/roots.sh (whose cache lock must be held).
+# tests/lib/roots.sh (whose cache lock must be held; in_root is there).
 #
 # The package is built with "dpkg-buildpackage -us -uc -b" from a clean
 # copy of the source (what git tracks, plus untracked files it does not
@@ -15,20 +15,6 @@
 # The binary is built on the oldest suite, so that it runs on all of them.
 BUILD_SUITE=bookworm
 PKG=losetup-container
-
-# in_root ROOT COMMAND [ARG]...: runs COMMAND chrooted into ROOT, with a
-# /proc of its own and a clean environment.
-in_root() {
-  _root=$1; shift
-  unshare -m --propagation private -- sh -c '
-    root=$1; shift
-    mount -t proc lc-proc "$root/proc" || exit 125
-    exec chroot "$root" /usr/bin/env -i \
-      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-      HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive \
-      ${http_proxy:+http_proxy=$http_proxy} "$@"
-  ' sh "$_root" "$@"
-}
 
 git_src() { git -C "$TOP_SRCDIR" -c safe.directory="$TOP_SRCDIR" "$@"; }
 

@@ -2,8 +2,6 @@
 # tests/lib/hardening.sh -- sourced after lib.sh by the hardening
 # scripts (tests/losetup-container.hardening/hostile-*.sh, churn.sh, ...).
 
-LIST="-l -O NAME,BACK-FILE"
-
 # private_namespace ARG...: runs the calling script again, with ARGs, in
 # a mount namespace of its own, so that every mount it makes (over
 # /sys/block, /dev, ...) is gone when it ends, whatever the way out.

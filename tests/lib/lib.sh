@@ -13,6 +13,9 @@
 LC=$LOSETUP_CONTAINER
 HELPERS=$TESTS_BUILDDIR/helpers
 
+# The one request the program answers itself, as arguments after argv[0].
+LIST="-l -O NAME,BACK-FILE"
+
 pass() { printf 'PASS: %s\n' "$*"; }
 fail() { printf 'FAIL: %s\n' "$*"; }
 unsupported() { printf 'UNSUPPORTED: %s\n' "$*"; }
@@ -149,44 +152,63 @@ fs_mount() {
   printf '%s\n' "$2" >>"$SCRATCH/.mounts"
 }
 
-# in_container ROOT [HOSTDIR:CTDIR]... -- COMMAND [ARG]...
-# Runs COMMAND chrooted into ROOT (an empty directory), made of bind mounts
-# in a new mount namespace: /usr, /etc, /dev, /sys, a fresh /proc, each
-# HOSTDIR at CTDIR, the program under test at /lc/bin/losetup-container,
-# the helper programs at /lc/helpers and $SCRATCH/out at /lc/out.  Every
-# mount disappears with the namespace when COMMAND ends: a container
-# restart.
-in_container() {
-  _root=$1; shift
+# chroot_in ROOT SYS DIRS MODE DEV [SRC:DST]... -- COMMAND [ARG]...
+# Runs COMMAND chrooted into ROOT (an empty directory), made in a new mount
+# namespace: a tmpfs holding SYS's directories DIRS (a list of names:
+# "usr etc"; read-only when MODE is "ro"; SYS is "/" for this machine's)
+# and its /bin, /sbin and /lib links, DEV at /dev, this machine's /sys, a fresh /proc, an empty
+# /tmp, and each SRC (a file or a directory) at DST (with the file
+# systems mounted below it when written +SRC:DST).  The environment is
+# kept.  Every mount goes with the namespace when COMMAND ends: a
+# container restart.  Shared by in_container and in_ul_root.
+chroot_in() {
   unshare -m --propagation private -- sh -euc '
-    root=$1; lc=$2; helpers=$3; out=$4; shift 4
-    mount -t tmpfs lc-root "$root"
-    mkdir -p "$root/usr" "$root/etc" "$root/dev" "$root/sys" "$root/proc" \
-             "$root/tmp" "$root/lc/bin" "$root/lc/helpers" "$root/lc/out"
+    m=$1 sys=$2 dirs=$3 mode=$4 dev=$5; shift 5
+    mount -t tmpfs lc-root "$m"
+    for d in $dirs; do
+      mkdir "$m/$d"
+      mount --rbind "$sys/$d" "$m/$d"
+      [ "$mode" != ro ] || mount -o remount,bind,ro "$m/$d"
+    done
     for l in bin sbin lib lib32 lib64 libx32; do
-      if [ -L "/$l" ]; then
-        ln -s "$(readlink "/$l")" "$root/$l"
-      elif [ -d "/$l" ]; then
-        mkdir "$root/$l"; mount --rbind "/$l" "$root/$l"
+      if [ -L "$sys/$l" ]; then
+        ln -s "$(readlink "$sys/$l")" "$m/$l"
+      elif [ -d "$sys/$l" ]; then
+        mkdir "$m/$l"; mount --rbind "$sys/$l" "$m/$l"
       fi
     done
-    mount --rbind /usr "$root/usr"
-    mount --bind /etc "$root/etc"
-    mount --rbind /dev "$root/dev"
-    mount --rbind /sys "$root/sys"
-    mount -t proc proc "$root/proc"
-    touch "$root/lc/bin/losetup-container"
-    mount --bind "$lc" "$root/lc/bin/losetup-container"
-    mount --bind "$helpers" "$root/lc/helpers"
-    mount --bind "$out" "$root/lc/out"
+    mkdir "$m/dev" "$m/sys" "$m/proc" "$m/tmp"
+    chmod 1777 "$m/tmp"
+    mount --rbind "$dev" "$m/dev"
+    mount --rbind /sys "$m/sys"
+    mount -t proc proc "$m/proc"
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-      mkdir -p "$root${1#*:}"
-      mount --bind "${1%%:*}" "$root${1#*:}"
+      how=--bind b=$1
+      case $b in +*) how=--rbind b=${b#+};; esac
+      src=${b%%:*} dst=$m${b#*:}
+      if [ -d "$src" ]; then
+        mkdir -p "$dst"
+      else
+        mkdir -p "${dst%/*}"; touch "$dst"
+      fi
+      mount "$how" "$src" "$dst"
       shift
     done
     shift
-    exec chroot "$root" "$@"
-  ' sh "$_root" "$LC" "$HELPERS" "$SCRATCH/out" "$@"
+    exec chroot "$m" "$@"
+  ' sh "$@"
+}
+
+# in_container ROOT [HOSTDIR:CTDIR]... -- COMMAND [ARG]...
+# Runs COMMAND with chroot_in in ROOT, made of this machine's /usr, /etc
+# (writable; no /var: a CTDIR there stays in the container's own tmpfs)
+# and /dev, each HOSTDIR at CTDIR, the program under test at
+# /lc/bin/losetup-container, the helper programs at /lc/helpers and
+# $SCRATCH/out at /lc/out.
+in_container() {
+  _root=$1; shift
+  chroot_in "$_root" / "usr etc" rw /dev "$LC:/lc/bin/losetup-container" \
+    "$HELPERS:/lc/helpers" "$SCRATCH/out:/lc/out" "$@"
 }
 
 # as_losetup: makes $OURS and $THEIRS, commands that run the program under

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/roots.sh -- throwaway Debian roots made by debootstrap and
-# cached between runs; sourced by tests/losetup-container.packaging/pkg-deb.sh and
+# cached between runs; sourced by tests/losetup-container.packaging/deb.sh and
 # tests/losetup-container.versions/ul-roots.sh after tests/lib/lib.sh.
 #
 # A root is "debootstrap --variant=minbase --include=mount SUITE", kept in
-# $CACHE/SUITE-ARCH with a stamp file beside it and made again when the
+# $CACHE/SUITE-ARCH with a stamp file beside it; ARCH is this machine's
+# unless another is asked for (tests/lib/arch.sh: a foreign architecture
+# needs its qemu-user handler registered with binfmt_misc first, as
+# debootstrap's second stage runs the root's own programs) and made again when the
 # stamp is older than MAX_AGE days.  The cache is shared by every test that
 # uses roots (and by concurrent runs): it is locked with flock on
 # $CACHE/.lock.  Tests never change a cached root: they copy it, or bind
@@ -39,6 +42,21 @@ roots_cleanup() {
   for _d in $NEW_ROOTS; do rm -rf "$_d"; done
 }
 
+# in_root ROOT COMMAND [ARG]...: runs COMMAND chrooted into ROOT, with a
+# /proc of its own and a clean environment (tests/lib/arch.sh has
+# in_overlay for a throwaway copy).
+in_root() {
+  _root=$1; shift
+  unshare -m --propagation private -- sh -c '
+    root=$1; shift
+    mount -t proc lc-proc "$root/proc" || exit 125
+    exec chroot "$root" /usr/bin/env -i \
+      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive \
+      ${http_proxy:+http_proxy=$http_proxy} "$@"
+  ' sh "$_root" "$@"
+}
+
 # show FILE [N]: the last N (25) lines of a log, into the DejaGnu log.
 show() { tail -n "${2:-25}" "$1" | sed 's/^/  | /'; }
 
@@ -67,32 +85,34 @@ fresh() {
   [ -f "$1" ] && [ -z "$(find "$1" -mtime +"$MAX_AGE" 2>/dev/null)" ]
 }
 
-# cached_root SUITE: sets GOT to the cached minbase root of SUITE, making
-# it when missing or old (the lock must be held).  Returns 2 with the
+# cached_root SUITE [ARCH]: sets GOT to the cached minbase root of SUITE
+# for ARCH (this machine's by default), making it when missing or old (the
+# lock must be held).  Returns 2 with the
 # reason in GOT when the archive cannot be reached, 1 when debootstrap
 # fails.  Logs go to $ROOTS_LOG (a directory; $SCRATCH by default).
 cached_root() {
-  _dir=$CACHE/$1-$ARCH
+  _arch=${2:-$ARCH}
+  _dir=$CACHE/$1-$_arch
   _log=${ROOTS_LOG:-$SCRATCH}
   GOT=$_dir
   if fresh "$_dir.stamp" && [ -d "$_dir/usr" ]; then
     return 0
   fi
   if ! "$APT_HELPER" download-file "$MIRROR/dists/$1/InRelease" \
-       "$SCRATCH/$1.InRelease" >"$_log/$1.reach" 2>&1; then
+       "$SCRATCH/$1-$_arch.InRelease" >"$_log/$1-$_arch.reach" 2>&1; then
     GOT="cannot fetch $MIRROR/dists/$1/InRelease from this machine"
-    show "$_log/$1.reach" 5
+    show "$_log/$1-$_arch.reach" 5
     return 2
   fi
   rm -rf "$_dir.new"
   NEW_ROOTS="$NEW_ROOTS $_dir.new"
-  echo "making the $1 root (debootstrap --variant=minbase)"
+  echo "making the $1 $_arch root (debootstrap --variant=minbase)"
   # "mount" (losetup, with libsmartcols and libmount) is asked for by
   # name: minbase leaves it out of the newer suites, and it is what the
   # package diverts.
-  if ! debootstrap --variant=minbase --arch="$ARCH" --include=mount \
-       "$1" "$_dir.new" "$MIRROR" >"$_log/$1.debootstrap" 2>&1; then
-    show "$_log/$1.debootstrap"
+  if ! debootstrap --variant=minbase --arch="$_arch" --include=mount \
+       "$1" "$_dir.new" "$MIRROR" >"$_log/$1-$_arch.debootstrap" 2>&1; then
+    show "$_log/$1-$_arch.debootstrap"
     return 1
   fi
   rm -f "$_dir.stamp"

@@ -2,11 +2,16 @@
 # tests/lib/ul-losetup.sh -- sourced by tests/lib/lib.sh and by
 # tests/bench/bench.sh: where util-linux losetup is.
 
+# The places the program looks for the original losetup, in its order,
+# when neither LOSETUP_CONTAINER_ORIGINAL_LOSETUP nor configure's
+# --with-original-losetup names one (src/original.c).
+DEFAULT_ORIGINALS="/usr/sbin/losetup.distrib /usr/sbin/losetup.usr-is-merged
+  /usr/sbin/losetup.util-linux /usr/sbin/losetup /sbin/losetup"
+
 # Prints the path of util-linux losetup (never a losetup-container, which
 # would answer with 127 when pointed at a missing original).
 find_ul_losetup() {
-  for _c in /usr/sbin/losetup.distrib /usr/sbin/losetup.usr-is-merged \
-            /usr/sbin/losetup.util-linux /usr/sbin/losetup /sbin/losetup; do
+  for _c in $DEFAULT_ORIGINALS; do
     [ -x "$_c" ] || continue
     if LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent "$_c" --version \
          2>/dev/null | grep -q 'util-linux'; then

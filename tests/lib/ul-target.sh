@@ -12,42 +12,17 @@
 #   RUN  the prefix that runs a command there ("in_ul_root", or nothing)
 #   UL   stays this machine's losetup: it attaches and detaches devices.
 
-# in_ul_root COMMAND [ARG]...: runs COMMAND chrooted into a root made in a
-# new mount namespace of bind mounts: /usr, /etc and /var of $LC_UL_ROOT
-# (read-only; "/" for this machine's), its /bin, /sbin and /lib links,
-# this machine's /dev (or the directory $LC_UL_DEV when set) and /sys, a
-# fresh /proc, and at their own paths the program under test, the
-# helpers and $SCRATCH.  The environment is kept.  Everything goes with
-# the namespace when COMMAND ends.
+# in_ul_root COMMAND [ARG]...: runs COMMAND with chroot_in (tests/lib/lib.sh)
+# in $SCRATCH/.ul-root, made of /usr, /etc and /var of $LC_UL_ROOT
+# (read-only; this machine's when unset), this machine's /dev (or the directory
+# $LC_UL_DEV when set), and at their own paths the program under test,
+# the helpers and $SCRATCH (with the file systems a test mounted below
+# them).
 in_ul_root() {
   mkdir -p "$SCRATCH/.ul-root"
-  unshare -m --propagation private -- sh -euc '
-    sys=$1 m=$2 dev=$3 lc=$4 helpers=$5 scratch=$6; shift 6
-    mount -t tmpfs lc-ul-root "$m"
-    for d in usr etc var; do
-      mkdir "$m/$d"
-      mount --rbind "$sys/$d" "$m/$d"
-      mount -o remount,bind,ro "$m/$d"
-    done
-    for l in bin sbin lib lib32 lib64 libx32; do
-      if [ -L "$sys/$l" ]; then
-        ln -s "$(readlink "$sys/$l")" "$m/$l"
-      elif [ -d "$sys/$l" ]; then
-        mkdir "$m/$l"; mount --rbind "$sys/$l" "$m/$l"
-      fi
-    done
-    mkdir "$m/dev" "$m/sys" "$m/proc" "$m/tmp"
-    chmod 1777 "$m/tmp"
-    mount --rbind "${dev:-/dev}" "$m/dev"
-    mount --rbind /sys "$m/sys"
-    mount -t proc proc "$m/proc"
-    for p in "$scratch" "$helpers"; do
-      mkdir -p "$m$p"; mount --bind "$p" "$m$p"
-    done
-    mkdir -p "$m${lc%/*}"; touch "$m$lc"; mount --bind "$lc" "$m$lc"
-    exec chroot "$m" "$@"
-  ' sh "${LC_UL_ROOT:-/}" "$SCRATCH/.ul-root" "${LC_UL_DEV:-}" "$LC" \
-    "$HELPERS" "$SCRATCH" "$@"
+  chroot_in "$SCRATCH/.ul-root" "${LC_UL_ROOT:-/}" "usr etc var" ro \
+    "${LC_UL_DEV:-/dev}" "+$SCRATCH:$SCRATCH" "+$HELPERS:$HELPERS" "$LC:$LC" \
+    -- "$@"
 }
 
 # ul_root_losetup ROOT: prints where util-linux losetup is in ROOT.

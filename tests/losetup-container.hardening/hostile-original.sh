@@ -97,6 +97,27 @@ check "a name with a newline: one line on stderr" \
 check "a name with a newline: the message names it" \
   grep -q "^losetup: cannot find the original losetup; tried: .*$SCRATCH/new.*line.* (not found)\$" "$SCRATCH/r.err"
 
+# --- a hop count left in the environment ----------------------------------
+# LOSETUP_CONTAINER_HOPS is the program's own count of hand-overs to
+# script originals.  Whatever value the caller leaves in it, util-linux (a
+# compiled program) still runs, and sees the environment without it.
+if [ -n "$UL" ]; then
+  for v in 3 99999999999999999999999 -1 abc ''; do
+    same_output "LOSETUP_CONTAINER_HOPS='$v': losetup's own -V" \
+      env LOSETUP_CONTAINER_HOPS="$v" "$OURS" -V -- "$UL" -V
+  done
+else
+  unsupported "a hop count left in the environment: util-linux losetup not found"
+fi
+FAKE_ORIGINAL_ENV=1 LOSETUP_CONTAINER_HOPS=99 \
+  LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$HELPERS/fake-original "$OURS" -a \
+  >"$SCRATCH/h.out" 2>"$SCRATCH/h.err"
+st=$?
+check "a hop count left in the environment: the stand-in runs (status $st)" \
+  test "$st" = 0
+check "a hop count left in the environment: taken out for a compiled original" \
+  sh -c '! grep -q "^env:LOSETUP_CONTAINER_HOPS" "$1"' sh "$SCRATCH/h.out"
+
 # --- the listing itself never needs the original ---------------------------
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=relative "$OURS" $LIST >"$SCRATCH/l.out" 2>"$SCRATCH/l.err"
 st=$?

@@ -45,7 +45,7 @@ awk '/^\.SS Cleaning up leaked loop devices/ { on = 1; next }
      on && /^\.EX$/ { body = 1; next }
      body && /^\.EE$/ { exit }
      body { gsub(/\\-/, "-"); gsub(/\\e/, "\\"); print }' \
-  "$TOP_SRCDIR/man/losetup-container.8" >"$SCRATCH/recipe.man"
+  "$TOP_SRCDIR/man/losetup-container.8.in" >"$SCRATCH/recipe.man"
 check "the man page's recipe is README.md's" \
   cmp -s "$SCRATCH/recipe.sh" "$SCRATCH/recipe.man"
 

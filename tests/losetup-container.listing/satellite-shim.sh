@@ -117,9 +117,6 @@ both() {
   echo $? >"$_n.theirs.st"
 }
 both version --version
-both -V -V
-both help --help
-both -h -h
 both unknown-option --bogus
 both unknown-short-option -x
 both "-c on a missing device" -c /dev/loop-missing
@@ -160,7 +157,7 @@ for w in ours theirs; do
   esac
 done
 
-for name in version -V help -h unknown-option unknown-short-option \
+for name in version unknown-option unknown-short-option \
             "-c on a missing device" "-d on a missing device" \
             "-c on an existing device" full \
             "-c on the new volume" "-d on the new volume"; do

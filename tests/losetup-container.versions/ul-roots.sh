@@ -37,11 +37,12 @@ if [ -n "$missing" ]; then
 fi
 SUITES=${LOSETUP_CONTAINER_TEST_UL_SUITES:-bookworm trixie sid}
 # Each beside the .exp of its own area, named relative to tests/.
-SCRIPTS="losetup-container.listing/listing-host.sh
-         losetup-container.listing/listing-plain.sh
-         losetup-container.listing/listing-lost.sh
+SCRIPTS="losetup-container.listing/host.sh
+         losetup-container.listing/plain.sh
+         losetup-container.listing/lost.sh
+         losetup-container.listing/nodes.sh
          losetup-container.passthrough/passthrough.sh
-         losetup-container.detect/detect-forms.sh
+         losetup-container.detect/forms.sh
          losetup-container.hardening/hostile-files.sh"
 
 lc_init

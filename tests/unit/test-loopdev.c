@@ -138,6 +138,7 @@ scan_tree (int sysfs, int stale, struct listed *out)
           if (f.lost && check_streq (f.sysfs_path, BACKING))
             out->loop3_lost++;
         }
+      free (f.sysfs_path);
     }
   loop_scan_close (scan);
   return true;

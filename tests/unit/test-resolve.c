@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -28,6 +29,7 @@ struct file
   const char *path;
   dev_t dev;
   uint64_t ino;
+  unsigned long fs_type;        /* statfs's f_type; 0: a disk's */
 };
 
 static const struct file *files;
@@ -38,7 +40,8 @@ static const char *watched;
 static int watched_calls;
 
 static int
-fake_stat (const char *path, dev_t *dev, uint64_t *ino)
+fake_stat (const char *path, dev_t *dev, uint64_t *ino,
+           unsigned long *fs_type)
 {
   stat_calls++;
   if (watched != NULL && strcmp (path, watched) == 0)
@@ -48,6 +51,8 @@ fake_stat (const char *path, dev_t *dev, uint64_t *ino)
       {
         *dev = files[i].dev;
         *ino = files[i].ino;
+        if (fs_type != NULL)
+          *fs_type = files[i].fs_type;
         return 0;
       }
   return ENOENT;
@@ -363,7 +368,7 @@ test_subvolumes (void)
   expect ("a btrfs subvolume bound at a new path",
           run_dev (NULL, "/v.img", "/gone/v.img", SUBVOL, 260),
           "/pool/v.img");
-  CHECK (strstr (traced, "btrfs mount \"/top\": refused: stat() shows "
+  CHECK (strstr (traced, "btrfs mount \"/top\": stat() shows "
                  "device 0:40\n")
          && strstr (traced, "btrfs mount \"/pool\": stat() shows the "
                     "file's device"),
@@ -377,16 +382,17 @@ test_subvolumes (void)
   in.sysfs_path = "/x.img";
   in.ino = 263;
   free (resolve (r, &in));
-  /* The first device: sysfs, name, /top, /pool, /pool/v.img; the second:
-     sysfs, name, /pool/x.img, and no mount point again.  */
-  CHECK (stat_calls == 5 + 2 + 1, "each mount point is looked at once per "
+  /* The first device: sysfs, name, /top, /pool, /pool/v.img and its file
+     system; the second: sysfs, name, /pool/x.img, and no mount point
+     again.  */
+  CHECK (stat_calls == 6 + 2 + 1, "each mount point is looked at once per "
          "run (%d stat calls)", stat_calls);
   resolver_free (r);
   stat_calls = 0;
   expect ("resolved by the candidates of 4: no mount point is looked at",
           run (NULL, "/srv/x.img", "/gone/x.img", 262), "/data/x.img");
-  CHECK (stat_calls == 4, "sysfs, name, mount point, mount root: %d stat "
-         "calls", stat_calls);
+  CHECK (stat_calls == 5, "sysfs, name, mount point, mount root and its "
+         "file system: %d stat calls", stat_calls);
 }
 
 static void
@@ -408,6 +414,230 @@ test_hint (void)
   expect ("... and the entry it names resolves it",
           run ("/host/pools/p1", "/v.img", "/pool/v.img", 95),
           "/host/pools/p1/v.img");
+}
+
+/* statfs f_type values, as <linux/magic.h> has them.  */
+#define T_FUSE 0x65735546UL
+#define T_V9FS 0x01021997UL
+#define T_CIFS 0xff534d42UL
+#define T_SMB2 0xfe534d42UL
+#define T_NFS 0x6969UL
+#define T_TMPFS 0x01021994UL
+#define T_OVERLAY 0x794c7630UL
+#define T_BTRFS 0x9123683eUL
+#define T_CEPH 0x00c36400UL
+
+static void
+test_fs_rule (void)
+{
+  /* fuse-overlayfs over two tmpfs lowers: m/a.img (lower 1) and
+     m/sub/a.img (lower 2) share one device and inode; container 1 bound
+     m at /ct, container 2 binds m/sub there.  */
+  static struct file fs[] = {
+    {"/ct/a.img", DISK, 5, T_FUSE}, {"/a.img", DISK, 6, T_FUSE},
+  };
+  static const struct mount_entry mt[] = {
+    {DISK, "/sub", "/ct", "fuse.fuse-overlayfs", 30, 1},
+  };
+  static const struct { unsigned long type; bool proof; } types[] = {
+    {T_FUSE, false}, {T_V9FS, false}, {T_CIFS, false}, {T_SMB2, false},
+    {T_NFS, false}, {0xEF53, true}, {T_TMPFS, true}, {T_OVERLAY, true},
+    {T_BTRFS, true}, {T_CEPH, true}, {0x58465342, true},
+  };
+
+  SET_FILES (fs);
+  SET_MOUNTS (mt);
+  expect ("FUSE: lo_file_name with the file's device and inode is no proof",
+          run_dev (NULL, "/a.img", "/ct/a.img", DISK, 5), NULL);
+  CHECK (strstr (traced, "lo_file_name \"/ct/a.img\": refused: same device "
+                 "and inode, but on a file system (type 0x65735546) whose "
+                 "inode numbers prove nothing\n") != NULL
+         && strstr (traced, "mount point") == NULL,
+         "FUSE: the trace says why, and no other candidate is tried");
+  expect ("FUSE: nor is a mount's candidate",
+          run_dev (NULL, "/a.img", "/gone/a.img", DISK, 5), NULL);
+  expect ("FUSE: the sysfs path itself is util-linux's row, kept",
+          run_dev (NULL, "/a.img", "/ct/a.img", DISK, 6), "/a.img");
+  for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+    {
+      char *got;
+
+      fs[0].fs_type = types[i].type;
+      got = run_dev (NULL, "/a.img", "/gone/a.img", DISK, 5);
+      CHECK ((got != NULL) == types[i].proof
+             && (got == NULL || strcmp (got, "/ct/a.img") == 0),
+             "file system type 0x%lx: inode numbers %s", types[i].type,
+             types[i].proof ? "prove the file" : "prove nothing");
+      free (got);
+      CHECK (inode_numbers_unique (types[i].type) == types[i].proof,
+             "inode_numbers_unique (0x%lx)", types[i].type);
+    }
+  fs[0].fs_type = T_FUSE;
+}
+
+/* One resolver for a run of devices: the stat calls of all of them.  */
+static int
+stat_calls_for (const struct resolve_input *in, size_t n)
+{
+  static const struct resolver_ops ops = {
+    .stat_path = fake_stat, .load_mounts = fake_mounts, .trace = keep_trace
+  };
+  struct resolver *r = resolver_new (&ops, NULL);
+
+  stat_calls = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      traced[0] = '\0';
+      free (resolve (r, &in[i]));
+    }
+  resolver_free (r);
+  return stat_calls;
+}
+
+static void
+test_fs_rule_per_device (void)
+{
+  static const struct file fs[] = {
+    {"/ct/a.img", DISK, 5, T_FUSE}, {"/ct/b.img", DISK, 7, T_FUSE},
+    {"/d/c.img", OTHER, 8, T_TMPFS},
+  };
+  static const struct resolve_input in[] = {
+    {"/dev/loop0", "/a.img", true, "/ct/a.img", DISK, 5},
+    {"/dev/loop1", "/b.img", true, "/ct/b.img", DISK, 7},
+  };
+  int calls;
+
+  SET_FILES (fs);
+  n_mounts = 0;
+  calls = stat_calls_for (in, 2);
+  /* loop0: sysfs, name, name with its file system; loop1: sysfs.  */
+  CHECK (calls == 4, "once a device's file system proves nothing, its "
+         "next device tries the sysfs path only (%d stat calls)", calls);
+  expect ("the file system type is asked only of a candidate that changes "
+          "the path", run_dev (NULL, "/d/c.img", "/d/c.img", OTHER, 8),
+          "/d/c.img");
+  CHECK (strstr (traced, "type 0x") == NULL,
+         "the sysfs path itself: no statfs");
+}
+
+/* COUNT plain mounts of one file system and root, at /m/0, /m/1...: the
+   mount table of a node with many containers.  */
+#define MANY 2000
+static struct mount_entry many[MANY + 3];
+static char many_targets[MANY][16];
+
+static void
+make_many (void)
+{
+  many[0] = (struct mount_entry) { OTHER, "/", "/", "ext4", 1, 0 };
+  many[1] = (struct mount_entry) { DISK, "/", "/srv", "ext4", 2, 1 };
+  for (size_t i = 0; i < MANY; i++)
+    {
+      snprintf (many_targets[i], sizeof many_targets[i], "/m/%zu", i);
+      many[i + 2] = (struct mount_entry) { DISK, "/pools", many_targets[i],
+                                           "ext4", (int) i + 3, 1 };
+    }
+  mounts = many;
+  n_mounts = MANY + 2;
+}
+
+static void
+test_many_mounts (void)
+{
+  static const struct file fs[] = { {"/m/0/w.img", DISK, 10} };
+  struct resolve_input in[8];
+  int calls;
+  size_t len;
+
+  SET_FILES (fs);
+  make_many ();
+  for (size_t i = 0; i < 8; i++)
+    in[i] = (struct resolve_input) { "/dev/loop0", "/gone.img", true,
+                                     "/x/gone.img", DISK, 100 + i };
+  calls = stat_calls_for (in, 8);
+  /* Each: sysfs, name; the /srv mount: mount point, tails none; the first
+     of /m/N: mount point, and no mount root (the sysfs path is not below
+     /pools).  */
+  CHECK (calls == 8 * 4, "%d plain mounts of one root are tried once "
+         "(%d stat calls for 8 devices)", MANY, calls);
+  len = strlen (traced);
+  CHECK (strstr (traced, "\"/m/0\" (root \"/pools\") and 1999 more mount "
+                 "points of it\n") != NULL && len < 1024,
+         "the hint names the first and counts the others (%zu bytes)", len);
+  expect ("the first of them is tried, the file below it is below any",
+          run (NULL, "/pools/w.img", "/x/w.img", 10), "/m/0/w.img");
+}
+
+/* Resolves (DISK, 11) at sysfs "/v.img" with the mount table MT (N
+   entries): a mount of /pools at /b, plain, comes after one that is not.  */
+static char *
+run_hidden (const struct mount_entry *mt, size_t n)
+{
+  mounts = mt;
+  n_mounts = n;
+  return run (NULL, "/v.img", "/gone/v.img", 11);
+}
+
+static void
+test_file_mount_once (void)
+{
+  static const struct file fs[] = { {"/data/a.img", DISK, 20} };
+  static const struct mount_entry mt[] = {
+    {DISK, "/srv/a.img", "/data/a.img", "ext4", 2, 1},
+  };
+  struct resolve_input in[4];
+
+  SET_FILES (fs);
+  SET_MOUNTS (mt);
+  for (size_t i = 0; i < 4; i++)
+    in[i] = (struct resolve_input) { "/dev/loop0", "/", true, "/gone.img",
+                                     DISK, 21 + i };
+  watched = "/data/a.img";
+  watched_calls = 0;
+  stat_calls_for (in, 4);
+  CHECK (watched_calls == 1, "a file mount's mount point is looked at once "
+         "for 4 devices (%d calls)", watched_calls);
+  watched = NULL;
+}
+
+static void
+test_hidden_mounts (void)
+{
+  /* The plain mount /b reaches the file; at the path where it does, each
+     mount of the same file system and root before it reaches another
+     file system: one mounted inside it, one mounted later over a
+     directory above it, one mounted on top of it.  Tried first for all,
+     it would hide the file.  */
+  static const struct file fs[] = {
+    {"/b/v.img", DISK, 11}, {"/a/v.img", OTHER, 11},
+    {"/x/a/v.img", OTHER, 11}, {"/s/v.img", OTHER, 11},
+  };
+  static const struct mount_entry inside[] = {
+    {OTHER, "/", "/", "ext4", 1, 0},
+    {DISK, "/pools", "/a", "ext4", 10, 1},
+    {OTHER, "/", "/a/v.img", "ext4", 12, 10},
+    {DISK, "/pools", "/b", "ext4", 11, 1},
+  };
+  static const struct mount_entry above[] = {
+    {OTHER, "/", "/", "ext4", 1, 0},
+    {DISK, "/pools", "/x/a", "ext4", 13, 1},
+    {OTHER, "/", "/x", "ext4", 14, 1},
+    {DISK, "/pools", "/b", "ext4", 11, 1},
+  };
+  static const struct mount_entry on_top[] = {
+    {OTHER, "/", "/", "ext4", 1, 0},
+    {DISK, "/pools", "/s", "ext4", 16, 1},
+    {OTHER, "/", "/s", "ext4", 17, 16},
+    {DISK, "/pools", "/b", "ext4", 11, 1},
+  };
+
+  SET_FILES (fs);
+  expect ("a mount with a mount inside it does not stand for others",
+          run_hidden (inside, 4), "/b/v.img");
+  expect ("nor one hidden by a mount over a directory above it",
+          run_hidden (above, 4), "/b/v.img");
+  expect ("nor one with another mount on top of it",
+          run_hidden (on_top, 4), "/b/v.img");
 }
 
 static void
@@ -482,6 +712,11 @@ main (void)
   test_mount_tails ();
   test_subvolumes ();
   test_hint ();
+  test_fs_rule ();
+  test_fs_rule_per_device ();
+  test_many_mounts ();
+  test_hidden_mounts ();
+  test_file_mount_once ();
   test_no_facts ();
   test_split ();
   test_kernel_encoding ();

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/losetup-container.packaging/rpm/alternatives.sh -- a stand-in for Fedora's alternatives(8),
 # installed as /usr/sbin/alternatives in the throwaway rpm root of
-# tests/losetup-container.packaging/pkg-rpm.sh, where it runs under busybox sh.
+# tests/losetup-container.packaging/rpm.sh, where it runs under busybox sh.
 #
 # It keeps the real program's state file and links, and its rules as far as
 # the package scriptlets can see them (Fedora's alternatives.c):

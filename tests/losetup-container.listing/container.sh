@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# listing-container.sh -- container restarts, reproduced with unshare -m and
+# container.sh -- container restarts, reproduced with unshare -m and
 # a chroot: a device is attached inside "container 1", which then exits;
 # the listing runs inside "container 2" (or on the host).  Every expected
 # path below is the one the test itself created.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# listing-plain.sh -- the table of printable-ASCII paths bound for a pipe or
+# plain.sh -- the table of printable-ASCII paths bound for a pipe or
 # a file is printed without libsmartcols (src/listing.c, print_plain): it
 # must still be util-linux losetup's to the byte.  A path that needs
 # escaping, or a terminal, sends the table back to libsmartcols: the same
@@ -21,7 +21,6 @@ for name in a.img "with space.img" 'back\slash.img' "$long.img" gone.img \
 done
 rm "$F/gone.img"
 
-LIST="-l -O NAME,BACK-FILE"
 # shellcheck disable=SC2086
 {
   same_output "printable ASCII, LC_ALL=C: same bytes as losetup" \

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# pkg-deb.sh -- the Debian package, end to end.
+# deb.sh -- the Debian package, end to end.
 #
 # Builds the package (tests/lib/deb-build.sh, which keeps it in the cache
 # for the runtime tests) with "dpkg-buildpackage -us -uc -b" from a clean copy
@@ -125,6 +125,15 @@ check "$WHAT: ships /usr/sbin/losetup as a link to losetup-container" \
   grep -q ' ./usr/sbin/losetup -> losetup-container$' "$LOG/contents"
 check "$WHAT: ships nothing under /sbin or /bin (merged /usr)" \
   sh -c "! grep -Eq ' \./s?bin/' '$LOG/contents'"
+# The libraries opened with dlopen(), from the program's .note.dlopen
+# (debian/rules), as dependencies beside the ones linked.
+depends=$(dpkg-deb -f "$DEB" Depends)
+echo "Depends: $depends"
+for p in libmount1 libsmartcols1; do
+  check "$WHAT: depends on $p, which the program dlopen()s" \
+    sh -c 'printf "%s\n" "$1" | tr "," "\n" | grep -qx " *$2\( (.*)\)\? *"' \
+    sh "$depends" "$p"
+done
 
 CHANGES=$(ls "$SCRATCH"/deb/*.changes | head -n 1)
 if lintian --fail-on error "$CHANGES" >"$LOG/lintian" 2>&1; then

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# docs-man.sh -- the man page: it renders without a warning,
+# man.sh -- the man page: it renders without a warning,
 # has the sections an operator looks for, names everything --help names,
 # carries the program's version, and "make install" puts it in man8.
 #
@@ -11,7 +11,8 @@
 : "${TOP_SRCDIR:?run through make check}"
 : "${TOP_BUILDDIR:?run through make check}"
 
-PAGE=$TOP_SRCDIR/man/losetup-container.8
+# The page as the build made it from man/losetup-container.8.in.
+PAGE=$TOP_BUILDDIR/man/losetup-container.8
 lc_init
 
 if [ ! -f "$PAGE" ]; then
@@ -134,7 +135,13 @@ else
   fail "losetup-container --help runs"
 fi
 
-# The page's footer carries the version --version reports.
+# The page's footer carries the version --version reports, put in by the
+# build: the source has none of its own.
+check "man/losetup-container.8.in leaves the version, date and year to the build" \
+  sh -c 'grep -q "^\.TH .* @MAN_DATE@ \"losetup\\\\-container @PACKAGE_VERSION@\"" "$1" &&
+         grep -q "@LC_COPYRIGHT_YEAR@" "$1"' sh "$TOP_SRCDIR/man/losetup-container.8.in"
+check "the page's date is a date (.TH line: $(grep '^\.TH' "$PAGE"))" \
+  grep -q '^\.TH [^ ]* 8 [0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9] ' "$PAGE"
 version=$(LC_ALL=C "$LC" --version | sed -n '1s/.* //p')
 if [ -n "$version" ] \
    && grep -q "^\.TH .* \"losetup\\\\-container $version\"" "$PAGE"; then

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# docs-i18n.sh -- the German translation: po/de.po covers
+# i18n.sh -- the German translation: po/de.po covers
 # every message of the sources, and the built program speaks German with
 # LANGUAGE=de in a non-C locale, from this build's compiled catalog.
 #

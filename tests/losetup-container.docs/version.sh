@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# docs-version.sh -- one version: AC_INIT's in configure.ac, as config.h
+# version.sh -- one version: AC_INIT's in configure.ac, as config.h
 # has it, is the one --version prints, the man page's .TH line carries,
 # the RPM spec builds and debian/changelog's newest entry packages.
 #
@@ -28,9 +28,10 @@ check "config.h has configure.ac's version $want (got '$built')" \
 got=$(LC_ALL=C "$LC" --version | sed -n '1s/.* //p')
 check "--version prints $want (got '$got')" test "$got" = "$want"
 
-th=$(grep '^\.TH ' "$TOP_SRCDIR/man/losetup-container.8")
+th=$(grep '^\.TH ' "$TOP_BUILDDIR/man/losetup-container.8")
 got=$(printf '%s\n' "$th" | sed -n 's/.*"losetup\\-container \([^"]*\)".*/\1/p')
-check "the man page's .TH line is for $want (got '$got')" test "$got" = "$want"
+check "the built man page's .TH line is for $want (got '$got')" \
+  test "$got" = "$want"
 
 got=$(sed -n '1s/^losetup-container (\([^)-]*\)-[^)]*).*/\1/p' \
         "$TOP_SRCDIR/debian/changelog")

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# listing-host.sh -- devices set up on the host: the listing is util-linux
+# host.sh -- devices set up on the host: the listing is util-linux
 # losetup's to the byte (widths, escaping, " (deleted)", order), and each
 # of our devices shows the path it was given.  Against this machine's
 # losetup, or in a root given by LC_UL_ROOT (tests/lib/ul-target.sh).
@@ -25,7 +25,6 @@ rm "$F/deleted.img"
 truncate -s 1M "$F/gone.img"
 gone=$(attach "$F/gone.img") && "$UL" -d "$gone"
 
-LIST="-l -O NAME,BACK-FILE"
 for loc in C C.UTF-8; do
   # shellcheck disable=SC2086
   LC_ALL=$loc same_output "LC_ALL=$loc: same bytes as losetup" \

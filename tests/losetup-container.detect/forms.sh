@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# detect-forms.sh -- the detection table of tests/unit/test-detect.c, proved
+# forms.sh -- the detection table of tests/unit/test-detect.c, proved
 # against a real losetup: this machine's, or a root's (LC_UL_ROOT, see
 # tests/lib/ul-target.sh).
 #

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# pkg-rpm.sh -- the RPM package (losetup-container.spec.in).
+# rpm.sh -- the RPM package (losetup-container.spec.in).
 #
 # Builds the release tarball with "make dist" and the packages with
 # "rpmbuild -ta" on it, reads the scriptlets back from the binary package,
@@ -159,6 +159,10 @@ check "it provides bundled(gnulib)" \
 check "it build-requires libsmartcols and libmount by pkgconfig names" \
   lists "$(rpm -qp --nosignature --requires "$SRPM" 2>/dev/null)" \
     '^pkgconfig(smartcols)' '^pkgconfig(mount)'
+
+check "it requires the libraries the program dlopen()s, from its .note.dlopen" \
+  lists "$(q --requires)" '^libmount\.so\.1()(64bit)$' \
+    '^libsmartcols\.so\.1()(64bit)$'
 
 files=$(q -l)
 check "it ships /usr/sbin/losetup-container and its man page" \

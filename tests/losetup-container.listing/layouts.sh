@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# listing-layouts.sh -- the layouts that only the mount table and stat()
+# layouts.sh -- the layouts that only the mount table and stat()
 # resolve, on each file system the backing file can live on (tmpfs, and
 # ext4, XFS and btrfs made by this script on its own loop devices):
 #   1. a single file bound into the container;
@@ -58,45 +58,54 @@ host_list() {
   "$UL" -l -O NAME,BACK-FILE >"$SCRATCH/out/$1.ul" 2>&1
 }
 
-# layouts TYPE: the three layouts with backing files on a new TYPE.
-layouts() {
+# layout_fs TYPE: makes a TYPE file system at $M with the pool tree under
+# $B (on btrfs, a subvolume) and the three backing files; sets t, M, B.
+# Returns 1, the result reported, when it cannot.
+layout_fs() {
   t=$1
   M=$SCRATCH/fs-$t
   fs_mount "$t" "$M"
   case $? in
     0) ;;
-    2) unsupported "$t: cannot make or mount a $t file system here"; return ;;
-    *) fail "$t: making the file system"; return ;;
+    2) unsupported "$t: cannot make or mount a $t file system here"; return 1 ;;
+    *) fail "$t: making the file system"; return 1 ;;
   esac
   B=$M/srv
   if [ "$t" = btrfs ]; then
     # A pool on a subvolume, as openSUSE puts /var on one.
     if ! btrfs subvolume create "$B" >/dev/null; then
-      fail "btrfs: subvolume"; return
+      fail "btrfs: subvolume"; return 1
     fi
     check "btrfs: stat() shows the subvolume's device, not the file system's" \
       test "$(stat -c %Hd:%Ld "$B")" != "$(mountpoint -d "$M")"
   fi
-  mkdir -p "$B/pools/p1" || { fail "$t: directories"; return; }
+  mkdir -p "$B/pools/p1" || { fail "$t: directories"; return 1; }
   truncate -s 1M "$B/pools/file.img" "$B/pools/p1/vol2.img" \
     "$B/pools/p1/vol3.img"
+}
 
+# layout_attach: attaches the three layouts' files in "container 1"
+# (1: the file bound, 2: the pool bound, 3: a parent bound); sets D1, D2,
+# D3.  Returns 1, the failure reported, when one cannot be attached.
+layout_attach() {
   ct_attach "$ROOT" "$B/pools/file.img" "$B/pools:/lc/filesrc" -- \
     sh -c "$FILEBIND" sh /data/disk.img file.img \
     "$UL" --show -f /data/disk.img \
-    || { fail "$t: attach a bound file in a container"; return; }
+    || { fail "$t: attach a bound file in a container"; return 1; }
   D1=$DEV
   ct_attach "$ROOT" "$B/pools/p1/vol2.img" "$B/pools/p1:/var/pool" -- \
     "$UL" --show -f /var/pool/vol2.img \
-    || { fail "$t: attach in a container binding the pool"; return; }
+    || { fail "$t: attach in a container binding the pool"; return 1; }
   D2=$DEV
   ct_attach "$ROOT" "$B/pools/p1/vol3.img" "$B:/host" -- \
     "$UL" --show -f /host/pools/p1/vol3.img \
-    || { fail "$t: attach in a container binding a parent"; return; }
+    || { fail "$t: attach in a container binding a parent"; return 1; }
   D3=$DEV
+}
 
-  # Container 2: the file bound at a new name, the pool directory at /pool
-  # (a new path for both 1 and 2).
+# case_container2: container 2 has the file bound at a new name, the pool
+# directory at /pool (a new path for both 1 and 2).
+case_container2() {
   ct_list "$t.ct2" "" "$B/pools/file.img" /data/new.img "$B/pools/p1:/pool"
   O=$SCRATCH/out/$t.ct2
   listed_ok "$t, container 2" "$t.ct2"
@@ -111,7 +120,12 @@ layouts() {
     "$O" "$D2" /pool/vol2.img
   expect_back_file "$t, container 2: a parent bound before, the pool now" \
     "$O" "$D3" /pool/vol3.img
+}
 
+# case_container2_trace: the same listing with LOSETUP_CONTAINER_DEBUG: the
+# same lines as case_container2's ($O), and the trace names what was
+# accepted and refused.
+case_container2_trace() {
   ct_list "$t.ct2-debug" LOSETUP_CONTAINER_DEBUG=1 "$B/pools/file.img" \
     /data/new.img "$B/pools/p1:/pool"
   T=$SCRATCH/out/$t.ct2-debug.err
@@ -132,8 +146,11 @@ layouts() {
     check "btrfs, trace: the subvolume's mount found by its device" \
       grep -q "^losetup-container: debug: $D2: btrfs mount \"/pool\": stat() shows the file's device" "$T"
   fi
+}
 
-  # The host: each layout as losetup shows it, and each with the list.
+# case_host: on the host, each layout as losetup shows it, and each with
+# the list.
+case_host() {
   host_list "$t.host"
   O=$SCRATCH/out/$t.host
   listed_ok "$t, host" "$t.host"
@@ -152,9 +169,11 @@ layouts() {
     expect_back_file "$t, host, LOSETUP_CONTAINER_BIND_MOUNTS=...:$2" \
       "$SCRATCH/out/$t.host-binds" "$1" "$3"
   done
+}
 
-  # The reverse of 3: container 1 bound the pool, container 2 a parent.
-  # The middle of the path is nowhere in the kernel's facts.
+# case_reverse: the reverse of 3: container 1 bound the pool, container 2
+# a parent.  The middle of the path is nowhere in the kernel's facts.
+case_reverse() {
   ct_list_dirs "$t.rev" "" "$B:/host"
   O=$SCRATCH/out/$t.rev
   listed_ok "$t, parent bound after the pool" "$t.rev"
@@ -170,6 +189,15 @@ layouts() {
   check "$t, parent bound after the pool: the trace names the mount to look under" \
     grep -q "^losetup-container: debug: $D2: hint: LOSETUP_CONTAINER_BIND_MOUNTS needs the directory that holds \"/vol2.img\", when that lies deeper below one of the mounts of the file's file system:.* \"/host\" (root \"[^\"]*/srv\")" \
     "$SCRATCH/out/$t.rev-debug.err"
+}
+
+# layouts TYPE: the three layouts with backing files on a new TYPE.
+layouts() {
+  layout_fs "$1" && layout_attach || return
+  case_container2
+  case_container2_trace
+  case_host
+  case_reverse
 }
 
 for t in tmpfs ext4 xfs btrfs; do
