@@ -78,6 +78,7 @@ EXTRA_DIST += \
   tests/losetup-container.packaging \
   tests/losetup-container.passthrough \
   tests/losetup-container.resolve \
+  tests/losetup-container.runtime \
   tests/losetup-container.versions \
   tests/losetup-container.arch
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # deb.sh -- the Debian package, end to end.
 #
-# Builds the package with "dpkg-buildpackage -us -uc -b" from a clean copy
+# Builds the package (tests/lib/deb-build.sh, which keeps it in the cache
+# for the runtime tests) with "dpkg-buildpackage -us -uc -b" from a clean copy
 # of the source (what git tracks, plus untracked files it does not ignore)
 # inside a Debian 12 root that holds nothing but minbase and the
 # Build-Depends, so that a missing Build-Depends fails here.  Then lintian
@@ -33,6 +34,7 @@
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/roots.sh"
+. "$TESTS_SRCDIR/lib/deb-build.sh"
 
 WHAT="Debian package"
 if [ -n "${LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS:-}" ]; then
@@ -53,21 +55,12 @@ if ! unshare -m true 2>/dev/null; then
   exit 0
 fi
 : "${TOP_SRCDIR:?run through make check}"
-git_src() { git -C "$TOP_SRCDIR" -c safe.directory="$TOP_SRCDIR" "$@"; }
-# The source must be the top of its own checkout: an unpacked tarball
-# inside another checkout (as in "make distcheck") is not one, and its
-# files are not what that checkout's git tracks.
-top=$(git_src rev-parse --show-toplevel 2>/dev/null) || top=
-if [ -z "$top" ] \
-   || [ "$(cd "$top" && pwd -P)" != "$(cd "$TOP_SRCDIR" && pwd -P)" ]; then
+if ! deb_from_git; then
   unsupported "$WHAT ($TOP_SRCDIR is not the top of a git checkout: the package is built from one)"
   exit 0
 fi
 
 SUITES=${LOSETUP_CONTAINER_TEST_SUITES:-bookworm trixie}
-# The binary is built on the oldest suite, so that it runs on all of them.
-BUILD_SUITE=bookworm
-PKG=losetup-container
 
 lc_init
 pkg_cleanup() {
@@ -96,45 +89,6 @@ elapsed() { echo "time: $1 at $(( $(date +%s) - T0 ))s"; }
 # build root at any time.
 roots_lock || exit 0
 
-# build_root: sets GOT to the cached root to build in: the build suite's
-# root plus build-essential and the Build-Depends of debian/control, made
-# again whenever the source stanza of debian/control changes.  Returns as
-# cached_root does.
-build_root() {
-  cached_root "$BUILD_SUITE" || return $?
-  _base=$GOT
-  _key=$(sed '/^$/q' "$TOP_SRCDIR/debian/control" | md5sum | cut -c1-12)
-  _dir=$CACHE/build-$BUILD_SUITE-$ARCH-$_key
-  GOT=$_dir
-  if fresh "$_dir.stamp" && [ -d "$_dir/usr" ]; then
-    return 0
-  fi
-  rm -rf "$_dir.new"
-  NEW_ROOTS="$NEW_ROOTS $_dir.new"
-  echo "making the $BUILD_SUITE build root (apt-get build-dep)"
-  cp -a "$_base" "$_dir.new" || return 1
-  cp -L /etc/resolv.conf "$_dir.new/etc/resolv.conf" 2>/dev/null
-  mkdir -p "$_dir.new/tmp/lc-deps"
-  cp -a "$TOP_SRCDIR/debian" "$_dir.new/tmp/lc-deps/"
-  if ! in_root "$_dir.new" sh -ec '
-         apt-get update
-         apt-get install -y --no-install-recommends build-essential
-         apt-get build-dep -y -o APT::Install-Recommends=false /tmp/lc-deps
-         apt-get clean
-         rm -rf /tmp/lc-deps' >"$LOG/build-deps" 2>&1; then
-    show "$LOG/build-deps"
-    return 1
-  fi
-  # Build roots of other versions of debian/control go.
-  for _old in "$CACHE/build-$BUILD_SUITE-$ARCH"-*; do
-    case $_old in "$_dir"|"$_dir".*) continue ;; esac
-    rm -rf "$_old"
-  done
-  rm -f "$_dir.stamp"
-  rm -rf "$_dir"
-  mv "$_dir.new" "$_dir" && date >"$_dir.stamp"
-}
-
 # -------------------------------------------------------------- building
 build_root
 case $? in
@@ -145,31 +99,15 @@ case $? in
 esac
 elapsed "build root ready"
 
-# A clean copy of the source: tracked files and untracked ones git does
-# not ignore, as a fresh clone with work in progress would have them.
-B=$SCRATCH/roots/build
-cp -a "$BROOT" "$B"
-SRC=$B/build/$PKG
-mkdir -p "$SRC"
-git_src ls-files -z --cached --others --exclude-standard >"$SCRATCH/files" &&
-  (cd "$TOP_SRCDIR" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh \
-     <"$SCRATCH/files" | tar --null -T - -cf -) | tar -C "$SRC" -xf -
-check "$WHAT: the source copied from git" test -f "$SRC/debian/control"
-
-# The suite proper is not run inside the package build (nocheck): make
-# check runs it already.  The root has the <!nocheck> Build-Depends all
-# the same.
-if in_root "$B" sh -c "cd /build/$PKG && DEB_BUILD_OPTIONS='nocheck parallel=$(nproc)' dpkg-buildpackage -us -uc -b" \
-     >"$LOG/build" 2>&1; then
+if deb_build "$BROOT" "$SCRATCH/deb"; then
   pass "$WHAT: dpkg-buildpackage -us -uc -b in a $BUILD_SUITE root with only the Build-Depends"
 else
   fail "$WHAT: dpkg-buildpackage -us -uc -b in a $BUILD_SUITE root with only the Build-Depends"
-  show "$LOG/build" 40
   exit 0
 fi
 elapsed "package built"
-cp "$B"/build/*.deb "$B"/build/*.changes "$B"/build/*.buildinfo "$SCRATCH/deb/"
-rm -rf "$B"
+# The runtime tests install this very package in images: kept for them.
+deb_store "$SCRATCH/deb" || echo "could not keep the package in $CACHE"
 DEB=$(ls "$SCRATCH"/deb/${PKG}_*_"$ARCH".deb 2>/dev/null | head -n 1)
 if [ -z "$DEB" ]; then
   fail "$WHAT: the build made ${PKG}_*_$ARCH.deb"

@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# tests/lib/deb-build.sh -- the project's Debian package, built from the
+# git checkout in a cached build root; sourced by
+# tests/losetup-container.packaging/deb.sh and
+# tests/losetup-container.runtime/ scripts after tests/lib/lib.sh and
+# tests/lib/roots.sh (whose cache lock must be held; in_root is there).
+#
+# The package is built with "dpkg-buildpackage -us -uc -b" from a clean
+# copy of the source (what git tracks, plus untracked files it does not
+# ignore) inside a Debian 12 root holding nothing but minbase and the
+# Build-Depends.  The .deb is kept in $CACHE/deb-ARCH-KEY, KEY being a
+# digest of that copy: a run that needs the package of a source already
+# built takes it from there (deb_cached).
+
+# The binary is built on the oldest suite, so that it runs on all of them.
+BUILD_SUITE=bookworm
+PKG=losetup-container
+
+git_src() { git -C "$TOP_SRCDIR" -c safe.directory="$TOP_SRCDIR" "$@"; }
+
+# deb_from_git: succeeds when $TOP_SRCDIR is the top of its own git
+# checkout.  An unpacked tarball inside another checkout (as in "make
+# distcheck") is not one, and its files are not what that checkout's git
+# tracks.
+deb_from_git() {
+  _top=$(git_src rev-parse --show-toplevel 2>/dev/null) || return 1
+  [ -n "$_top" ] \
+    && [ "$(cd "$_top" && pwd -P)" = "$(cd "$TOP_SRCDIR" && pwd -P)" ]
+}
+
+# source_files: prints the source files, NUL-terminated: tracked ones and
+# untracked ones git does not ignore, as a fresh clone with work in
+# progress would have them.
+source_files() {
+  git_src ls-files -z --cached --others --exclude-standard \
+    | (cd "$TOP_SRCDIR" && xargs -0 sh -c \
+         'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) | sort -z
+}
+
+# source_key: prints a digest of the source's names and contents.
+source_key() {
+  source_files | (cd "$TOP_SRCDIR" && xargs -0 md5sum) | md5sum | cut -c1-16
+}
+
+# build_root: sets GOT to the cached root to build in: the build suite's
+# root plus build-essential and the Build-Depends of debian/control, made
+# again whenever the source stanza of debian/control changes.  Returns as
+# cached_root does.  Logs go to $LOG.
+build_root() {
+  cached_root "$BUILD_SUITE" || return $?
+  _base=$GOT
+  _key=$(sed '/^$/q' "$TOP_SRCDIR/debian/control" | md5sum | cut -c1-12)
+  _dir=$CACHE/build-$BUILD_SUITE-$ARCH-$_key
+  GOT=$_dir
+  if fresh "$_dir.stamp" && [ -d "$_dir/usr" ]; then
+    return 0
+  fi
+  rm -rf "$_dir.new"
+  NEW_ROOTS="$NEW_ROOTS $_dir.new"
+  echo "making the $BUILD_SUITE build root (apt-get build-dep)"
+  cp -a "$_base" "$_dir.new" || return 1
+  cp -L /etc/resolv.conf "$_dir.new/etc/resolv.conf" 2>/dev/null
+  mkdir -p "$_dir.new/tmp/lc-deps"
+  cp -a "$TOP_SRCDIR/debian" "$_dir.new/tmp/lc-deps/"
+  if ! in_root "$_dir.new" sh -ec '
+         apt-get update
+         apt-get install -y --no-install-recommends build-essential
+         apt-get build-dep -y -o APT::Install-Recommends=false /tmp/lc-deps
+         apt-get clean
+         rm -rf /tmp/lc-deps' >"$LOG/build-deps" 2>&1; then
+    show "$LOG/build-deps"
+    return 1
+  fi
+  # Build roots of other versions of debian/control go.
+  for _old in "$CACHE/build-$BUILD_SUITE-$ARCH"-*; do
+    case $_old in "$_dir"|"$_dir".*) continue ;; esac
+    rm -rf "$_old"
+  done
+  rm -f "$_dir.stamp"
+  rm -rf "$_dir"
+  mv "$_dir.new" "$_dir" && date >"$_dir.stamp"
+}
+
+# deb_build BROOT OUTDIR: builds the package in a copy of the build root
+# BROOT (the copy is removed after) and puts the .deb, .changes and
+# .buildinfo in OUTDIR.  Returns 1, the build log shown, when
+# dpkg-buildpackage fails; 2 when the source could not be copied.  The
+# suite proper is not run inside the package build (nocheck): make check
+# runs it already.  The root has the <!nocheck> Build-Depends all the same.
+deb_build() {
+  _b=$SCRATCH/roots/build
+  rm -rf "$_b"
+  mkdir -p "$SCRATCH/roots"
+  cp -a "$1" "$_b" || return 2
+  _src=$_b/build/$PKG
+  mkdir -p "$_src"
+  source_files | (cd "$TOP_SRCDIR" && tar --null -T - -cf -) \
+    | tar -C "$_src" -xf -
+  [ -f "$_src/debian/control" ] || { rm -rf "$_b"; return 2; }
+  if ! in_root "$_b" sh -c "cd /build/$PKG && DEB_BUILD_OPTIONS='nocheck parallel=$(nproc)' dpkg-buildpackage -us -uc -b" \
+       >"$LOG/build" 2>&1; then
+    show "$LOG/build" 40
+    rm -rf "$_b"
+    return 1
+  fi
+  mkdir -p "$2"
+  cp "$_b"/build/*.deb "$_b"/build/*.changes "$_b"/build/*.buildinfo "$2/"
+  rm -rf "$_b"
+}
+
+# deb_store DIR: copies the package built in DIR into the cache, under
+# the current source's key, for deb_cached; packages of other sources go.
+deb_store() {
+  _ds_dir=$CACHE/deb-$ARCH-$(source_key)
+  for _old in "$CACHE/deb-$ARCH"-*; do
+    [ "$_old" = "$_ds_dir" ] || rm -rf "$_old"
+  done
+  rm -rf "$_ds_dir.new"
+  mkdir "$_ds_dir.new" && cp "$1"/${PKG}_*_"$ARCH".deb "$_ds_dir.new/" \
+    && rm -rf "$_ds_dir" && mv "$_ds_dir.new" "$_ds_dir"
+}
+
+# deb_cached: sets GOT to the package's .deb for the current source,
+# built now unless the cache has it.  Returns 2 with the reason in GOT
+# when the build root cannot be made for want of the archive, 1 on a
+# failed build.
+deb_cached() {
+  _dc_dir=$CACHE/deb-$ARCH-$(source_key)
+  GOT=$(ls "$_dc_dir"/${PKG}_*_"$ARCH".deb 2>/dev/null | head -n 1)
+  [ -n "$GOT" ] && return 0
+  build_root || return $?
+  deb_build "$GOT" "$SCRATCH/deb-new" || return 1
+  deb_store "$SCRATCH/deb-new" || return 1
+  GOT=$(ls "$_dc_dir"/${PKG}_*_"$ARCH".deb 2>/dev/null | head -n 1)
+  [ -n "$GOT" ]
+}

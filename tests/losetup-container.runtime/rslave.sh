@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# rslave.sh -- a LINSTOR satellite under podman and runc, in each image of
+# tests/lib/satellite.sh, with the pools' parent directory a hostPath
+# volume bound with rslave propagation, as a pod spec binds a directory
+# whose file systems come and go on the host.  The pool's own file system
+# (ext4, on a loop device of this test's) is mounted on the host only
+# after the first container started: that container sees it through the
+# propagation and attaches the volumes in it; the second start must find
+# them all with LINSTOR's parse, attach nothing, and list as util-linux
+# does but for the volumes' paths.
+
+. "$TESTS_SRCDIR/lib/satellite.sh"
+WHAT="an rslave pool under podman"
+sat_setup "$WHAT"
+
+CT=/var/lib/linstor-pools
+printf '%s\n' "$IMAGES" | while read -r LABEL IMAGE; do
+  [ -n "$LABEL" ] || continue
+  # The hostPath: a shared mount point of its own, so that what is
+  # mounted below it propagates to the container's slave copy.
+  H=$SCRATCH/pools-$LABEL
+  mkdir "$H"
+  if ! mount --bind "$H" "$H"; then
+    fail "$LABEL: bind $H on itself"; continue
+  fi
+  printf '%s\n' "$H" >>"$SCRATCH/.mounts"
+  mount --make-shared "$H" || { fail "$LABEL: make $H shared"; continue; }
+  mkdir "$H/pool1"
+
+  OUT=$SCRATCH/out/$LABEL-start1
+  mkdir -p "$OUT"
+  sat_names 3
+  # The first start waits (LC_RULE_WAIT) for the file system and volumes.
+  ( sat_rule "$LABEL-start1" "$H/pool1" "$CT/pool1" -e LC_RULE_WAIT=1 \
+      -v "$H:$CT:rslave" -v /dev:/dev -- "$IMAGE"
+    echo $? >"$SCRATCH/start1.status" ) &
+  n=0
+  while [ ! -e "$OUT/ready" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
+  check "$LABEL: the first container started" test -e "$OUT/ready"
+  fs_mount ext4 "$H/pool1"
+  case $? in
+    0) ;;
+    2) unsupported "$LABEL: ext4 (mkfs.ext4 or the kernel's ext4)"; : >"$OUT/go"; wait; continue ;;
+    *) fail "$LABEL: mount an ext4 file system at $H/pool1"; : >"$OUT/go"; wait; continue ;;
+  esac
+  sat_create "$H/pool1" || fail "$LABEL: make the volumes"
+  : >"$OUT/go"
+  wait
+  check "$LABEL: the first start ran" test "$(cat "$SCRATCH/start1.status")" = 0
+  sat_devices "$LABEL-start1" "$H/pool1" || continue
+  if sat_rule "$LABEL-start2" "$H/pool1" "$CT/pool1" -v "$H:$CT:rslave" \
+       -v /dev:/dev -- "$IMAGE"; then
+    sat_mapped "$LABEL-start2" "$CT/pool1"
+    sat_same_as_ul "$LABEL-start2" "$CT/pool1"
+  else
+    fail "$LABEL: the second start ran"
+  fi
+  sat_detach "$H/pool1"
+done
+exit 0
