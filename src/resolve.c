@@ -628,8 +628,12 @@ count_ancestors (const struct resolver *r, const int (*by_id)[2], size_t i)
   while (depth < r->n_mounts)
     {
       int key[2] = { r->mounts[i].parent_id, 0 };
-      const int *p = bsearch (key, by_id, r->n_mounts, sizeof *by_id,
-                              compare_ids);
+      const int *p;
+
+      /* 0 is no ID: a mount without one is nobody's parent.  */
+      if (key[0] <= 0)
+        break;
+      p = bsearch (key, by_id, r->n_mounts, sizeof *by_id, compare_ids);
       if (p == NULL || (size_t) p[1] == i)
         break;
       depth++;

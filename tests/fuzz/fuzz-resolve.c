@@ -290,6 +290,8 @@ model_plain (size_t i)
   for (size_t k = i; chain < n_mounts; chain++)
     {
       size_t j;
+      if (mounts[k].parent_id <= 0)
+        break;                  /* 0 is no ID: nobody's parent */
       for (j = 0; j < n_mounts; j++)
         if (mounts[j].id == mounts[k].parent_id)
           break;
