@@ -34,6 +34,7 @@
 #include <unistd.h>
 #include <libsmartcols.h>
 
+#include "columns.h"
 #include "dynlib.h"
 #include "fdbatch.h"
 #include "worker.h"
@@ -165,12 +166,16 @@ new_table (void)
   sc.table_enable_raw (tb, 0);
   sc.table_enable_json (tb, 0);
   sc.table_enable_noheadings (tb, 0);
-  if (sc.table_new_column (tb, "NAME", 0.25, 0) == NULL
-      || sc.table_new_column (tb, "BACK-FILE", 0.3,
-                              ul_has (listing_ul_version (),
-                                      UL_BACK_FILE_NOEXTREMES)
-                              ? SCOLS_FL_NOEXTREMES : 0) == NULL)
-    error (EXIT_FAILURE, errno, UL_("failed to allocate output column"));
+  for (enum lc_column c = 0; c < LC_COLUMN_COUNT; c++)
+    {
+      const struct lc_column_info *col = lc_column_info (c);
+      int flags = (c == LC_COLUMN_BACK_FILE
+                   && ul_has (listing_ul_version (), UL_BACK_FILE_NOEXTREMES)
+                   ? SCOLS_FL_NOEXTREMES : 0);
+
+      if (sc.table_new_column (tb, col->name, col->whint, flags) == NULL)
+        error (EXIT_FAILURE, errno, UL_("failed to allocate output column"));
+    }
   return tb;
 }
 
@@ -247,7 +252,8 @@ print_plain_line (const char *name, const char *file, size_t width)
 static bool
 print_plain (const struct row *rows, size_t n)
 {
-  size_t width = sizeof "NAME" - 1;
+  const char *name_header = lc_column_info (LC_COLUMN_NAME)->name;
+  size_t width = strlen (name_header);
 
   if (isatty (STDOUT_FILENO) || getenv ("LIBSMARTCOLS_DEBUG") != NULL
       || getenv ("LIBSMARTCOLS_DEBUG_PADDING") != NULL)
@@ -262,7 +268,8 @@ print_plain (const struct row *rows, size_t n)
         width = len;
     }
   if (n > 0)
-    print_plain_line ("NAME", "BACK-FILE", width);
+    print_plain_line (name_header,
+                      lc_column_info (LC_COLUMN_BACK_FILE)->name, width);
   for (size_t i = 0; i < n; i++)
     print_plain_line (rows[i].name, rows[i].file, width);
   return true;
