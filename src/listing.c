@@ -103,24 +103,23 @@ static struct
 #undef SC_MEMBER
 } sc;
 
+static const struct dynlib_sym smartcols_syms[] = {
+#define SC_SYM(name) DYNLIB_SYM (sc.name, scols_##name),
+  SMARTCOLS_FUNCTIONS (SC_SYM)
+#undef SC_SYM
+};
+
 DYNLIB_NOTE ("table", "prints the listing", "required", SMARTCOLS_SONAME);
-/* Loads libsmartcols into SC, once.  Returns true when it is loaded;
-   false with the reason in *WHY.  */
+static struct dynlib smartcols = DYNLIB_INIT (SMARTCOLS_SONAME,
+                                              smartcols_syms);
+
+/* Loads libsmartcols into SC, once: it stays loaded until the listing
+   is printed (list_backing_files closes it).  Returns true when it is
+   loaded; false with the reason in *WHY.  */
 static bool
 try_load_smartcols (const char **why)
 {
-  static const struct dynlib_sym syms[] = {
-#define SC_SYM(name) DYNLIB_SYM (sc.name, scols_##name),
-    SMARTCOLS_FUNCTIONS (SC_SYM)
-#undef SC_SYM
-  };
-  static void *handle;
-
-  /* Left loaded: the table is printed and freed with it.  */
-  if (handle == NULL)
-    handle = dynlib_load (SMARTCOLS_SONAME, syms, sizeof syms / sizeof *syms,
-                          why);
-  return handle != NULL;
+  return smartcols.users > 0 || dynlib_open (&smartcols, why);
 }
 
 /* Loads libsmartcols into SC, or exits with a message.  */
@@ -649,5 +648,6 @@ list_backing_files (void (*trace) (const char *line))
   else
     rc = print_with_smartcols (rows, job.n);
   free (rows);
+  dynlib_close (&smartcols);
   return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -107,8 +107,9 @@ smartcols_loadable (const char *argv0)
   locale_t c = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
   locale_t was = c != (locale_t) 0 ? uselocale (c) : (locale_t) 0;
   const char *why = NULL;
-  /* Left loaded: the listing opens it again, for nothing more.  */
-  bool loaded = dynlib_load (SMARTCOLS_SONAME, NULL, 0, &why) != NULL;
+  struct dynlib probe = DYNLIB_INIT_PROBE (SMARTCOLS_SONAME);
+  /* Left open: the listing opens it again, for nothing more.  */
+  bool loaded = dynlib_open (&probe, &why);
 
   if (!loaded)
     fprintf (stderr, "%s: error while loading shared libraries: %s\n",
