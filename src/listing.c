@@ -45,6 +45,7 @@
 #include "loopdev.h"
 #include "mounts.h"
 #include "resolve.h"
+#include "ulprobe.h"
 #include "ulversions.h"
 
 /* The kernel hands over 64-bit inode numbers (lo_inode), and XFS and
@@ -93,8 +94,7 @@ stat_path (const char *path, dev_t *dev, uint64_t *ino,
   X (line_set_data) \
   X (line_refer_data) \
   X (print_table) \
-  X (unref_table) \
-  X (get_library_version)
+  X (unref_table)
 
 static struct
 {
@@ -135,23 +135,6 @@ load_smartcols (void)
     error (127, 0, "error while loading shared libraries: %s", why);
 }
 
-unsigned int
-listing_ul_version (void)
-{
-  static unsigned int version;
-  static bool known;
-  const char *s = NULL, *why;
-
-  if (!known)
-    {
-      if (try_load_smartcols (&why))
-        sc.get_library_version (&s);
-      version = ul_parse_version (s);
-      known = true;
-    }
-  return version;
-}
-
 static struct libscols_table *
 new_table (void)
 {
@@ -169,7 +152,7 @@ new_table (void)
     {
       const struct lc_column_info *col = lc_column_info (c);
       int flags = (c == LC_COLUMN_BACK_FILE
-                   && ul_has (listing_ul_version (), UL_BACK_FILE_NOEXTREMES)
+                   && ul_has (ul_installed_version (), UL_BACK_FILE_NOEXTREMES)
                    ? SCOLS_FL_NOEXTREMES : 0);
 
       if (sc.table_new_column (tb, col->name, col->whint, flags) == NULL)
@@ -620,7 +603,7 @@ list_backing_files (void (*trace) (const char *line))
   if (scan != NULL)
     {
       /* The version is asked for only when a node is not its device.  */
-      loop_scan_set_version (scan, listing_ul_version);
+      loop_scan_set_version (scan, ul_installed_version);
       scan_and_resolve (&job, scan);
     }
   loop_scan_close (scan);

@@ -22,6 +22,7 @@
 #include "i18n.h"
 #include "listing.h"
 #include "original.h"
+#include "ulprobe.h"
 
 /* The name this program speaks for itself under.  */
 #define PROGRAM_NAME "losetup-container"
@@ -243,7 +244,7 @@ main (int argc, char **argv)
   /* Called as itself, it answers --help and --version itself.  */
   if (called_as_itself (argv[0]) && (answer = own_answer (argc, argv)) != NULL)
     {
-      init_messages ();
+      init_ctype_and_messages ();
       atexit (close_stdout);
       answer ();
       return EXIT_SUCCESS;
@@ -254,8 +255,8 @@ main (int argc, char **argv)
      util-linux version is asked for only when the versions disagree:
      its grammar then decides, the column names compared as that losetup
      compares them.  */
-  if (!is_list_request_at_run_time (argc, argv, init_messages,
-                                    listing_ul_version))
+  if (!is_list_request_at_run_time (argc, argv, init_ctype_and_messages,
+                                    ul_installed_version))
     return original_exec (argv);
 
   if (!smartcols_loadable (argv[0]))
