@@ -211,26 +211,21 @@ has_own_name (const char *argv0)
 
 /* Returns true when the call is made to this program itself: under its
    own name, with LOSETUP_CONTAINER_ORIGINAL_LOSETUP unset or empty.  Any
-   other call stands for losetup.  */
+   other call stands for losetup.  One under this program's own name with
+   that variable set (as the shim of the LINBIT and Piraeus images sets
+   it) has ARGV[0] become "losetup", for the original and for our own
+   messages, so that both read as from losetup called through PATH; any
+   other keeps ARGV[0].  */
 static bool
-called_as_itself (const char *argv0)
+called_as_itself (char **argv)
 {
-  return has_own_name (argv0) && original_named () == NULL;
-}
-
-/* A call under this program's own name with
-   LOSETUP_CONTAINER_ORIGINAL_LOSETUP set (as the shim of the LINBIT and
-   Piraeus images sets it) stands for losetup: ARGV[0] becomes "losetup"
-   then, for the original and for our own messages, so that both read as
-   from losetup called through PATH.  Any other call keeps ARGV[0].  */
-static void
-rename_when_standing_for_losetup (char **argv)
-{
-  if (has_own_name (argv[0]) && original_named () != NULL)
-    {
-      argv[0] = (char *) LOSETUP_NAME;
-      set_program_name (argv[0]);
-    }
+  if (!has_own_name (argv[0]))
+    return false;
+  if (original_named () == NULL)
+    return true;
+  argv[0] = (char *) LOSETUP_NAME;
+  set_program_name (argv[0]);
+  return false;
 }
 
 int
@@ -240,9 +235,8 @@ main (int argc, char **argv)
 
   set_program_name (argv[0]);
   error_print_progname = print_short_program_name;
-  rename_when_standing_for_losetup (argv);
   /* Called as itself, it answers --help and --version itself.  */
-  if (called_as_itself (argv[0]) && (answer = own_answer (argc, argv)) != NULL)
+  if (called_as_itself (argv) && (answer = own_answer (argc, argv)) != NULL)
     {
       init_ctype_and_messages ();
       atexit (close_stdout);
