@@ -27,14 +27,19 @@
 /* The name this program speaks for itself under.  */
 #define PROGRAM_NAME "losetup-container"
 
+/* The dynamic loader's exit status when a library the program is linked
+   with is missing (as for util-linux losetup without libsmartcols).  */
+#define EXIT_LIBRARY_MISSING 127
+
 /* The name a shell gives util-linux losetup found through PATH.  */
 #define LOSETUP_NAME "losetup"
 #define AUTHORS proper_name ("the losetup-container authors")
 #define proper_name(x) (x)
 
-/* The copyright line of --version (version-etc wants it defined).  */
+/* The copyright line of --version (version-etc wants it defined), its
+   year configure's.  */
 const char version_etc_copyright[] =
-  "Copyright %s 2026 the losetup-container authors";
+  "Copyright %s " LC_COPYRIGHT_YEAR " the losetup-container authors";
 
 /* Messages carry the short name, as losetup's do ("losetup: ...").  */
 static void
@@ -254,7 +259,7 @@ main (int argc, char **argv)
     return original_exec (argv);
 
   if (!smartcols_loadable (argv[0]))
-    return EXIT_ENOENT;
+    return EXIT_LIBRARY_MISSING;
   atexit (close_stdout_as_losetup);
   return list_backing_files (debug_wanted () ? print_trace_line : NULL);
 }

@@ -34,6 +34,13 @@
 #include "quotearg.h"
 #include "xalloc.h"
 
+/* Exit statuses when no original can be run, as env(1) uses them.  */
+enum
+{
+  EXIT_CANNOT_INVOKE = 126,
+  EXIT_ENOENT = 127
+};
+
 /* Where the original is looked for without the variable: the place
    chosen at build time (configure --with-original-losetup, "" when none),
    the places distributions move util-linux losetup to, then its own.  */
