@@ -30,6 +30,28 @@ struct dynlib_sym
   (0 * sizeof (char[__builtin_types_compatible_p (__typeof__ (a), \
                                                    __typeof__ (b)) ? 1 : -1]))
 
+/* DYNLIB_FUNCTIONS (SYMS, FUNCTIONS), at file scope, defines
+   DYNLIB_API, a static struct with one member for each library function
+   that the list FUNCTIONS names, and SYMS, the static table of
+   DYNLIB_SYM entries that fills them, for DYNLIB_INIT.  FUNCTIONS is a
+   macro (X) that expands to X (NAME) for each function: the member NAME
+   points to the function DYNLIB_PREFIX##NAME, of its very type (its
+   declaration must be in scope).  Define DYNLIB_API (the struct's name)
+   and DYNLIB_PREFIX (the library's prefix) before, once in a file.  */
+#define DYNLIB_FUNCTIONS(syms, functions) \
+  static struct \
+  { \
+    functions (DYNLIB_MEMBER_) \
+  } DYNLIB_API; \
+  static const struct dynlib_sym syms[] = { functions (DYNLIB_ENTRY_) }
+#define DYNLIB_MEMBER_(name) \
+  __typeof__ (DYNLIB_CAT_ (DYNLIB_PREFIX, name)) *name;
+/* Through DYNLIB_ENTRY2_, whose arguments are expanded before they are
+   used: DYNLIB_SYM spells out FN as it is given.  */
+#define DYNLIB_ENTRY_(name) \
+  DYNLIB_ENTRY2_ (DYNLIB_API, DYNLIB_CAT_ (DYNLIB_PREFIX, name), name)
+#define DYNLIB_ENTRY2_(api, fn, name) DYNLIB_SYM (api.name, fn),
+
 /* DYNLIB_NOTE (FEATURE, DESCRIPTION, PRIORITY, SONAME), at file scope,
    records in the program's ".note.dlopen" section that it may dlopen
    SONAME, in the "ELF dlopen metadata" format of the package-notes

@@ -81,8 +81,7 @@ stat_path (const char *path, dev_t *dev, uint64_t *ino,
 }
 
 /* The libsmartcols functions used, one a line: scols_NAME becomes the
-   member NAME of SC, typed from the library's own declaration, and the
-   entry of the table that dlsym() fills it from.  */
+   member NAME of SC, filled from SMARTCOLS_SYMS (see DYNLIB_FUNCTIONS).  */
 #define SMARTCOLS_FUNCTIONS(X) \
   X (init_debug) \
   X (new_table) \
@@ -96,18 +95,9 @@ stat_path (const char *path, dev_t *dev, uint64_t *ino,
   X (print_table) \
   X (unref_table)
 
-static struct
-{
-#define SC_MEMBER(name) __typeof__ (scols_##name) *name;
-  SMARTCOLS_FUNCTIONS (SC_MEMBER)
-#undef SC_MEMBER
-} sc;
-
-static const struct dynlib_sym smartcols_syms[] = {
-#define SC_SYM(name) DYNLIB_SYM (sc.name, scols_##name),
-  SMARTCOLS_FUNCTIONS (SC_SYM)
-#undef SC_SYM
-};
+#define DYNLIB_API sc
+#define DYNLIB_PREFIX scols_
+DYNLIB_FUNCTIONS (smartcols_syms, SMARTCOLS_FUNCTIONS);
 
 DYNLIB_NOTE ("table", "prints the listing", "required", SMARTCOLS_SONAME);
 static struct dynlib smartcols = DYNLIB_INIT (SMARTCOLS_SONAME,

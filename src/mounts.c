@@ -19,8 +19,7 @@
 #include "xvasprintf.h"
 
 /* The libmount functions used, one a line: mnt_NAME becomes the member
-   NAME of MNT, typed from the library's own declaration,
-   and the entry of the table that dlsym() fills it from.  */
+   NAME of MNT, filled from LIBMOUNT_SYMS (see DYNLIB_FUNCTIONS).  */
 #define LIBMOUNT_FUNCTIONS(X) \
   X (new_table) \
   X (table_parse_stream) \
@@ -35,18 +34,9 @@
   X (fs_get_id) \
   X (fs_get_parent_id)
 
-static struct
-{
-#define MNT_MEMBER(name) __typeof__ (mnt_##name) *name;
-  LIBMOUNT_FUNCTIONS (MNT_MEMBER)
-#undef MNT_MEMBER
-} mnt;
-
-static const struct dynlib_sym libmount_syms[] = {
-#define MNT_SYM(name) DYNLIB_SYM (mnt.name, mnt_##name),
-  LIBMOUNT_FUNCTIONS (MNT_SYM)
-#undef MNT_SYM
-};
+#define DYNLIB_API mnt
+#define DYNLIB_PREFIX mnt_
+DYNLIB_FUNCTIONS (libmount_syms, LIBMOUNT_FUNCTIONS);
 
 DYNLIB_NOTE ("mounts", "reads the mount table", "required", LIBMOUNT_SONAME);
 static struct dynlib libmount = DYNLIB_INIT (LIBMOUNT_SONAME, libmount_syms);
