@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "columns.h"
 #include "xalloc.h"
 #include "ulversions.h"
 
@@ -161,9 +162,11 @@ columns_are_name_back_file_in (unsigned int version, const char *columns)
 
   if (comma == NULL || comma == columns || strchr (comma + 1, ',') != NULL)
     return false;
-  return (column_is (version, columns, comma - columns, "NAME")
+  return (column_is (version, columns, comma - columns,
+                     lc_column_info (LC_COLUMN_NAME)->name)
           && comma[1] != '\0'
-          && column_is (version, comma + 1, strlen (comma + 1), "BACK-FILE"));
+          && column_is (version, comma + 1, strlen (comma + 1),
+                        lc_column_info (LC_COLUMN_BACK_FILE)->name));
 }
 
 /* Returns true when util-linux VERSION's grammar reads ARGV as options

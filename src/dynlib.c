@@ -11,9 +11,12 @@
 
 #include <dlfcn.h>
 
-void *
-dynlib_load (const char *soname, const struct dynlib_sym *syms, size_t n,
-             const char **why)
+/* Opens SONAME with dlopen() and stores the address of each of the N
+   functions in SYMS in its slot.  Returns the handle, or NULL when the
+   library or a function is missing, with dlerror()'s reason in *WHY.  */
+static void *
+load (const char *soname, const struct dynlib_sym *syms, size_t n,
+      const char **why)
 {
   void *h = dlopen (soname, RTLD_NOW | RTLD_LOCAL);
 
@@ -30,4 +33,26 @@ dynlib_load (const char *soname, const struct dynlib_sym *syms, size_t n,
         return NULL;
       }
   return h;
+}
+
+bool
+dynlib_open (struct dynlib *lib, const char **why)
+{
+  if (lib->users == 0)
+    {
+      lib->handle = load (lib->soname, lib->syms, lib->n, why);
+      if (lib->handle == NULL)
+        return false;
+    }
+  lib->users++;
+  return true;
+}
+
+void
+dynlib_close (struct dynlib *lib)
+{
+  if (lib->users == 0 || --lib->users > 0)
+    return;
+  dlclose (lib->handle);
+  lib->handle = NULL;
 }

@@ -4,6 +4,7 @@
 #ifndef LC_DYNLIB_H
 #define LC_DYNLIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,28 @@ struct dynlib_sym
 #define DYNLIB_SAME_TYPE_(a, b) \
   (0 * sizeof (char[__builtin_types_compatible_p (__typeof__ (a), \
                                                    __typeof__ (b)) ? 1 : -1]))
+
+/* DYNLIB_FUNCTIONS (SYMS, FUNCTIONS), at file scope, defines
+   DYNLIB_API, a static struct with one member for each library function
+   that the list FUNCTIONS names, and SYMS, the static table of
+   DYNLIB_SYM entries that fills them, for DYNLIB_INIT.  FUNCTIONS is a
+   macro (X) that expands to X (NAME) for each function: the member NAME
+   points to the function DYNLIB_PREFIX##NAME, of its very type (its
+   declaration must be in scope).  Define DYNLIB_API (the struct's name)
+   and DYNLIB_PREFIX (the library's prefix) before, once in a file.  */
+#define DYNLIB_FUNCTIONS(syms, functions) \
+  static struct \
+  { \
+    functions (DYNLIB_MEMBER_) \
+  } DYNLIB_API; \
+  static const struct dynlib_sym syms[] = { functions (DYNLIB_ENTRY_) }
+#define DYNLIB_MEMBER_(name) \
+  __typeof__ (DYNLIB_CAT_ (DYNLIB_PREFIX, name)) *name;
+/* Through DYNLIB_ENTRY2_, whose arguments are expanded before they are
+   used: DYNLIB_SYM spells out FN as it is given.  */
+#define DYNLIB_ENTRY_(name) \
+  DYNLIB_ENTRY2_ (DYNLIB_API, DYNLIB_CAT_ (DYNLIB_PREFIX, name), name)
+#define DYNLIB_ENTRY2_(api, fn, name) DYNLIB_SYM (api.name, fn),
 
 /* DYNLIB_NOTE (FEATURE, DESCRIPTION, PRIORITY, SONAME), at file scope,
    records in the program's ".note.dlopen" section that it may dlopen
@@ -59,11 +82,35 @@ struct dynlib_sym
 #define DYNLIB_CAT_(a, b) DYNLIB_CAT2_ (a, b)
 #define DYNLIB_CAT2_(a, b) a##b
 
-/* Opens SONAME with dlopen() and stores the address of each of the N
-   functions in SYMS in its slot.  Returns the handle (the library stays
-   loaded until dlclose), or NULL when the library or a function is
-   missing, with dlerror()'s reason in *WHY.  */
-void *dynlib_load (const char *soname, const struct dynlib_sym *syms,
-                   size_t n, const char **why);
+/* A library loaded on demand, the one way both libraries are loaded:
+   its soname and the functions to look up (write it with DYNLIB_INIT,
+   at file scope, next to its DYNLIB_NOTE), and while it is open its
+   handle and how many users hold it.  Each dynlib_open that succeeds is
+   paired with one dynlib_close.  */
+struct dynlib
+{
+  const char *soname;
+  const struct dynlib_sym *syms;
+  size_t n;
+  void *handle;                 /* NULL: not loaded */
+  unsigned int users;           /* the dynlib_open calls not yet closed */
+};
 
+/* The dynlib for SONAME whose functions are the entries of the array
+   SYMS (static, of DYNLIB_SYM entries); not loaded.  */
+#define DYNLIB_INIT(soname, syms) \
+  { (soname), (syms), sizeof (syms) / sizeof *(syms), NULL, 0 }
+/* The dynlib for SONAME with no function: opening it tells whether the
+   library loads.  */
+#define DYNLIB_INIT_PROBE(soname) { (soname), NULL, 0, NULL, 0 }
+
+/* Adds a user to LIB: the first one opens its soname with dlopen() and
+   stores the address of each function in its slot.  Returns true when
+   LIB is loaded, or false, with dlerror()'s reason in *WHY, when the
+   library or a function is missing (LIB is then not loaded).  */
+bool dynlib_open (struct dynlib *lib, const char **why);
+
+/* Removes a user from LIB (none: does nothing); the last one unloads
+   it, after which the function pointers must not be called.  */
+void dynlib_close (struct dynlib *lib);
 #endif /* LC_DYNLIB_H */

@@ -8,7 +8,7 @@
 #include <locale.h>
 
 void
-init_messages (void)
+init_ctype_and_messages (void)
 {
   /* Only what is used: character classes (escaping, column widths, the
      column names) and messages.  Loading all of LC_ALL costs a file

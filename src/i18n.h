@@ -15,10 +15,11 @@
    losetup's is written with it (and xgettext leaves it out of ours).  */
 #define UL_(msgid) dgettext (UL_DOMAIN, msgid)
 
-/* Loads the locale (only the categories used) and binds both text
-   domains: ours, the default, and util-linux's.  Called only once a call
+/* Loads the locale's character classes (LC_CTYPE) and messages
+   (LC_MESSAGES), the only categories used, and binds both text domains:
+   ours, the default, and util-linux's.  Called only once a call
    may be answered here, or fails here, so that a call handed over to the
    original pays for neither.  */
-void init_messages (void);
+void init_ctype_and_messages (void);
 
 #endif /* LC_I18N_H */

@@ -34,6 +34,7 @@
 #include <unistd.h>
 #include <libsmartcols.h>
 
+#include "columns.h"
 #include "dynlib.h"
 #include "fdbatch.h"
 #include "worker.h"
@@ -44,6 +45,7 @@
 #include "loopdev.h"
 #include "mounts.h"
 #include "resolve.h"
+#include "ulprobe.h"
 #include "ulversions.h"
 
 /* The kernel hands over 64-bit inode numbers (lo_inode), and XFS and
@@ -79,8 +81,7 @@ stat_path (const char *path, dev_t *dev, uint64_t *ino,
 }
 
 /* The libsmartcols functions used, one a line: scols_NAME becomes the
-   member NAME of SC, typed from the library's own declaration, and the
-   entry of the table that dlsym() fills it from.  */
+   member NAME of SC, filled from SMARTCOLS_SYMS (see DYNLIB_FUNCTIONS).  */
 #define SMARTCOLS_FUNCTIONS(X) \
   X (init_debug) \
   X (new_table) \
@@ -92,34 +93,23 @@ stat_path (const char *path, dev_t *dev, uint64_t *ino,
   X (line_set_data) \
   X (line_refer_data) \
   X (print_table) \
-  X (unref_table) \
-  X (get_library_version)
+  X (unref_table)
 
-static struct
-{
-#define SC_MEMBER(name) __typeof__ (scols_##name) *name;
-  SMARTCOLS_FUNCTIONS (SC_MEMBER)
-#undef SC_MEMBER
-} sc;
+#define DYNLIB_API sc
+#define DYNLIB_PREFIX scols_
+DYNLIB_FUNCTIONS (smartcols_syms, SMARTCOLS_FUNCTIONS);
 
 DYNLIB_NOTE ("table", "prints the listing", "required", SMARTCOLS_SONAME);
-/* Loads libsmartcols into SC, once.  Returns true when it is loaded;
-   false with the reason in *WHY.  */
+static struct dynlib smartcols = DYNLIB_INIT (SMARTCOLS_SONAME,
+                                              smartcols_syms);
+
+/* Loads libsmartcols into SC, once: it stays loaded until the listing
+   is printed (list_backing_files closes it).  Returns true when it is
+   loaded; false with the reason in *WHY.  */
 static bool
 try_load_smartcols (const char **why)
 {
-  static const struct dynlib_sym syms[] = {
-#define SC_SYM(name) DYNLIB_SYM (sc.name, scols_##name),
-    SMARTCOLS_FUNCTIONS (SC_SYM)
-#undef SC_SYM
-  };
-  static void *handle;
-
-  /* Left loaded: the table is printed and freed with it.  */
-  if (handle == NULL)
-    handle = dynlib_load (SMARTCOLS_SONAME, syms, sizeof syms / sizeof *syms,
-                          why);
-  return handle != NULL;
+  return smartcols.users > 0 || dynlib_open (&smartcols, why);
 }
 
 /* Loads libsmartcols into SC, or exits with a message.  */
@@ -135,23 +125,6 @@ load_smartcols (void)
     error (127, 0, "error while loading shared libraries: %s", why);
 }
 
-unsigned int
-listing_ul_version (void)
-{
-  static unsigned int version;
-  static bool known;
-  const char *s = NULL, *why;
-
-  if (!known)
-    {
-      if (try_load_smartcols (&why))
-        sc.get_library_version (&s);
-      version = ul_parse_version (s);
-      known = true;
-    }
-  return version;
-}
-
 static struct libscols_table *
 new_table (void)
 {
@@ -165,12 +138,16 @@ new_table (void)
   sc.table_enable_raw (tb, 0);
   sc.table_enable_json (tb, 0);
   sc.table_enable_noheadings (tb, 0);
-  if (sc.table_new_column (tb, "NAME", 0.25, 0) == NULL
-      || sc.table_new_column (tb, "BACK-FILE", 0.3,
-                              ul_has (listing_ul_version (),
-                                      UL_BACK_FILE_NOEXTREMES)
-                              ? SCOLS_FL_NOEXTREMES : 0) == NULL)
-    error (EXIT_FAILURE, errno, UL_("failed to allocate output column"));
+  for (enum lc_column c = 0; c < LC_COLUMN_COUNT; c++)
+    {
+      const struct lc_column_info *col = lc_column_info (c);
+      int flags = (c == LC_COLUMN_BACK_FILE
+                   && ul_has (ul_installed_version (), UL_BACK_FILE_NOEXTREMES)
+                   ? SCOLS_FL_NOEXTREMES : 0);
+
+      if (sc.table_new_column (tb, col->name, col->whint, flags) == NULL)
+        error (EXIT_FAILURE, errno, UL_("failed to allocate output column"));
+    }
   return tb;
 }
 
@@ -247,7 +224,8 @@ print_plain_line (const char *name, const char *file, size_t width)
 static bool
 print_plain (const struct row *rows, size_t n)
 {
-  size_t width = sizeof "NAME" - 1;
+  const char *name_header = lc_column_info (LC_COLUMN_NAME)->name;
+  size_t width = strlen (name_header);
 
   if (isatty (STDOUT_FILENO) || getenv ("LIBSMARTCOLS_DEBUG") != NULL
       || getenv ("LIBSMARTCOLS_DEBUG_PADDING") != NULL)
@@ -262,7 +240,8 @@ print_plain (const struct row *rows, size_t n)
         width = len;
     }
   if (n > 0)
-    print_plain_line ("NAME", "BACK-FILE", width);
+    print_plain_line (name_header,
+                      lc_column_info (LC_COLUMN_BACK_FILE)->name, width);
   for (size_t i = 0; i < n; i++)
     print_plain_line (rows[i].name, rows[i].file, width);
   return true;
@@ -614,7 +593,7 @@ list_backing_files (void (*trace) (const char *line))
   if (scan != NULL)
     {
       /* The version is asked for only when a node is not its device.  */
-      loop_scan_set_version (scan, listing_ul_version);
+      loop_scan_set_version (scan, ul_installed_version);
       scan_and_resolve (&job, scan);
     }
   loop_scan_close (scan);
@@ -642,5 +621,6 @@ list_backing_files (void (*trace) (const char *line))
   else
     rc = print_with_smartcols (rows, job.n);
   free (rows);
+  dynlib_close (&smartcols);
   return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -99,6 +99,10 @@ loop_copy_name (char *out, const unsigned char *raw)
   return len;
 }
 
+/* The most bytes loop_read_attribute reads: sysfs hands out at most a
+   page, and a backing file's path is at most PATH_MAX.  */
+#define LOOP_ATTRIBUTE_MAX (64 * 1024)
+
 /* loop_read_attribute, leaving the descriptor open in *FD (-1: none)
    for the caller to close, unless FD is NULL.  */
 static char *

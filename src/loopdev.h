@@ -109,9 +109,8 @@ size_t loop_copy_name (char *out, const unsigned char *raw);
 /* Reads a whole sysfs-style attribute at PATH relative to DIRFD, less one
    final newline.  Returns a malloc'd string (NULL with errno set on error;
    an empty string when the attribute is empty).  Never blocks (a FIFO put
-   in its place reads as an error) and stops at LOOP_ATTRIBUTE_MAX bytes
-   (EFBIG), whatever stands at PATH.  */
-#define LOOP_ATTRIBUTE_MAX (64 * 1024)
+   in its place reads as an error) and stops, with EFBIG, at a bound far
+   above any attribute's size, whatever stands at PATH.  */
 char *loop_read_attribute (int dirfd, const char *path);
 
 #endif /* LC_LOOPDEV_H */

@@ -22,18 +22,24 @@
 #include "i18n.h"
 #include "listing.h"
 #include "original.h"
+#include "ulprobe.h"
 
 /* The name this program speaks for itself under.  */
 #define PROGRAM_NAME "losetup-container"
+
+/* The dynamic loader's exit status when a library the program is linked
+   with is missing (as for util-linux losetup without libsmartcols).  */
+#define EXIT_LIBRARY_MISSING 127
 
 /* The name a shell gives util-linux losetup found through PATH.  */
 #define LOSETUP_NAME "losetup"
 #define AUTHORS proper_name ("the losetup-container authors")
 #define proper_name(x) (x)
 
-/* The copyright line of --version (version-etc wants it defined).  */
+/* The copyright line of --version (version-etc wants it defined), its
+   year configure's.  */
 const char version_etc_copyright[] =
-  "Copyright %s 2026 the losetup-container authors";
+  "Copyright %s " LC_COPYRIGHT_YEAR " the losetup-container authors";
 
 /* Messages carry the short name, as losetup's do ("losetup: ...").  */
 static void
@@ -107,8 +113,9 @@ smartcols_loadable (const char *argv0)
   locale_t c = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
   locale_t was = c != (locale_t) 0 ? uselocale (c) : (locale_t) 0;
   const char *why = NULL;
-  /* Left loaded: the listing opens it again, for nothing more.  */
-  bool loaded = dynlib_load (SMARTCOLS_SONAME, NULL, 0, &why) != NULL;
+  struct dynlib probe = DYNLIB_INIT_PROBE (SMARTCOLS_SONAME);
+  /* Left open: the listing opens it again, for nothing more.  */
+  bool loaded = dynlib_open (&probe, &why);
 
   if (!loaded)
     fprintf (stderr, "%s: error while loading shared libraries: %s\n",
@@ -209,26 +216,21 @@ has_own_name (const char *argv0)
 
 /* Returns true when the call is made to this program itself: under its
    own name, with LOSETUP_CONTAINER_ORIGINAL_LOSETUP unset or empty.  Any
-   other call stands for losetup.  */
+   other call stands for losetup.  One under this program's own name with
+   that variable set (as the shim of the LINBIT and Piraeus images sets
+   it) has ARGV[0] become "losetup", for the original and for our own
+   messages, so that both read as from losetup called through PATH; any
+   other keeps ARGV[0].  */
 static bool
-called_as_itself (const char *argv0)
+called_as_itself (char **argv)
 {
-  return has_own_name (argv0) && original_named () == NULL;
-}
-
-/* A call under this program's own name with
-   LOSETUP_CONTAINER_ORIGINAL_LOSETUP set (as the shim of the LINBIT and
-   Piraeus images sets it) stands for losetup: ARGV[0] becomes "losetup"
-   then, for the original and for our own messages, so that both read as
-   from losetup called through PATH.  Any other call keeps ARGV[0].  */
-static void
-rename_when_standing_for_losetup (char **argv)
-{
-  if (has_own_name (argv[0]) && original_named () != NULL)
-    {
-      argv[0] = (char *) LOSETUP_NAME;
-      set_program_name (argv[0]);
-    }
+  if (!has_own_name (argv[0]))
+    return false;
+  if (original_named () == NULL)
+    return true;
+  argv[0] = (char *) LOSETUP_NAME;
+  set_program_name (argv[0]);
+  return false;
 }
 
 int
@@ -238,11 +240,10 @@ main (int argc, char **argv)
 
   set_program_name (argv[0]);
   error_print_progname = print_short_program_name;
-  rename_when_standing_for_losetup (argv);
   /* Called as itself, it answers --help and --version itself.  */
-  if (called_as_itself (argv[0]) && (answer = own_answer (argc, argv)) != NULL)
+  if (called_as_itself (argv) && (answer = own_answer (argc, argv)) != NULL)
     {
-      init_messages ();
+      init_ctype_and_messages ();
       atexit (close_stdout);
       answer ();
       return EXIT_SUCCESS;
@@ -253,12 +254,12 @@ main (int argc, char **argv)
      util-linux version is asked for only when the versions disagree:
      its grammar then decides, the column names compared as that losetup
      compares them.  */
-  if (!is_list_request_at_run_time (argc, argv, init_messages,
-                                    listing_ul_version))
+  if (!is_list_request_at_run_time (argc, argv, init_ctype_and_messages,
+                                    ul_installed_version))
     return original_exec (argv);
 
   if (!smartcols_loadable (argv[0]))
-    return EXIT_ENOENT;
+    return EXIT_LIBRARY_MISSING;
   atexit (close_stdout_as_losetup);
   return list_backing_files (debug_wanted () ? print_trace_line : NULL);
 }

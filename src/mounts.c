@@ -10,7 +10,6 @@
 
 #include "mounts.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <libmount.h>
@@ -20,8 +19,7 @@
 #include "xvasprintf.h"
 
 /* The libmount functions used, one a line: mnt_NAME becomes the member
-   NAME of struct libmount_api, typed from the library's own declaration,
-   and the entry of the table that dlsym() fills it from.  */
+   NAME of MNT, filled from LIBMOUNT_SYMS (see DYNLIB_FUNCTIONS).  */
 #define LIBMOUNT_FUNCTIONS(X) \
   X (new_table) \
   X (table_parse_stream) \
@@ -36,41 +34,25 @@
   X (fs_get_id) \
   X (fs_get_parent_id)
 
-struct libmount_api
-{
-#define MNT_MEMBER(name) __typeof__ (mnt_##name) *name;
-  LIBMOUNT_FUNCTIONS (MNT_MEMBER)
-#undef MNT_MEMBER
-};
+#define DYNLIB_API mnt
+#define DYNLIB_PREFIX mnt_
+DYNLIB_FUNCTIONS (libmount_syms, LIBMOUNT_FUNCTIONS);
+
+DYNLIB_NOTE ("mounts", "reads the mount table", "required", LIBMOUNT_SONAME);
+static struct dynlib libmount = DYNLIB_INIT (LIBMOUNT_SONAME, libmount_syms);
 
 struct mount_table
 {
   struct mount_entry *entries;
   size_t n;
-  void *lib;                    /* the loaded library, or NULL */
+  bool loaded;                  /* holds libmount (a dynlib_open) */
   struct libmnt_table *table;   /* owns the entries' strings, or NULL */
-  void (*unref_table) (struct libmnt_table *);
 };
 
 struct mount_table *
 mounts_new (void)
 {
   return xzalloc (sizeof (struct mount_table));
-}
-
-DYNLIB_NOTE ("mounts", "reads the mount table", "required", LIBMOUNT_SONAME);
-/* Opens libmount and fills API.  Returns the handle for dlclose(), or
-   NULL with the reason in *WHY.  */
-static void *
-load_libmount (struct libmount_api *api, const char **why)
-{
-  const struct dynlib_sym syms[] = {
-#define MNT_SYM(name) DYNLIB_SYM (api->name, mnt_##name),
-    LIBMOUNT_FUNCTIONS (MNT_SYM)
-#undef MNT_SYM
-  };
-
-  return dynlib_load (LIBMOUNT_SONAME, syms, sizeof syms / sizeof *syms, why);
 }
 
 static void
@@ -93,12 +75,12 @@ trace_str (void (*trace) (const char *line), const char *what,
    a time: four calls a page, 1,400 for the 1.4 MB of 10,000 mounts.  */
 #define MOUNTINFO_BUFFER (64 * 1024)
 
-/* Returns the table parsed from FILE through API, or NULL.  The caller
+/* Returns the table parsed from FILE with libmount, or NULL.  The caller
    unrefs it.  Every entry is kept (no parser filter): a mount of any file
    system can hide one of the backing file's, which the resolver must
    know to try such a mount on its own.  */
 static struct libmnt_table *
-read_table (const struct libmount_api *api, const char *file)
+read_table (const char *file)
 {
   FILE *f = fopen (file, "re");
   struct libmnt_table *tb = NULL;
@@ -109,10 +91,10 @@ read_table (const struct libmount_api *api, const char *file)
   buf = malloc (MOUNTINFO_BUFFER);
   if (buf != NULL)
     setvbuf (f, buf, _IOFBF, MOUNTINFO_BUFFER);
-  tb = api->new_table ();
-  if (tb != NULL && api->table_parse_stream (tb, f, file) != 0)
+  tb = mnt.new_table ();
+  if (tb != NULL && mnt.table_parse_stream (tb, f, file) != 0)
     {
-      api->unref_table (tb);
+      mnt.unref_table (tb);
       tb = NULL;
     }
   fclose (f);
@@ -124,43 +106,40 @@ const struct mount_entry *
 mounts_load (void *data, void (*trace) (const char *line), size_t *n)
 {
   struct mount_table *t = data;
-  struct libmount_api api;
   struct libmnt_table *tb;
   struct libmnt_iter *it;
   struct libmnt_fs *fs;
   size_t alloc = 0;
   const char *why = NULL;
-  void *h = load_libmount (&api, &why);
 
   *n = 0;
-  if (h == NULL)
+  if (!dynlib_open (&libmount, &why))
     {
       trace_str (trace, "cannot load libmount", why);
       return NULL;
     }
-  t->lib = h;
-  t->unref_table = api.unref_table;
-  tb = read_table (&api, MOUNTINFO);
+  t->loaded = true;
+  tb = read_table (MOUNTINFO);
   t->table = tb;
-  it = tb ? api.new_iter (MNT_ITER_FORWARD) : NULL;
+  it = tb ? mnt.new_iter (MNT_ITER_FORWARD) : NULL;
   if (it == NULL)
     {
       trace_str (trace, "cannot read", MOUNTINFO);
       return NULL;
     }
-  while (api.table_next_fs (tb, it, &fs) == 0)
+  while (mnt.table_next_fs (tb, it, &fs) == 0)
     {
       if (t->n == alloc)
         t->entries = x2nrealloc (t->entries, &alloc, sizeof *t->entries);
-      t->entries[t->n].dev = api.fs_get_devno (fs);
-      t->entries[t->n].root = api.fs_get_root (fs);
-      t->entries[t->n].target = api.fs_get_target (fs);
-      t->entries[t->n].fstype = api.fs_get_fstype (fs);
-      t->entries[t->n].id = api.fs_get_id (fs);
-      t->entries[t->n].parent_id = api.fs_get_parent_id (fs);
+      t->entries[t->n].dev = mnt.fs_get_devno (fs);
+      t->entries[t->n].root = mnt.fs_get_root (fs);
+      t->entries[t->n].target = mnt.fs_get_target (fs);
+      t->entries[t->n].fstype = mnt.fs_get_fstype (fs);
+      t->entries[t->n].id = mnt.fs_get_id (fs);
+      t->entries[t->n].parent_id = mnt.fs_get_parent_id (fs);
       t->n++;
     }
-  api.free_iter (it);
+  mnt.free_iter (it);
   /* The strings stay owned by the table until mounts_free.  */
   *n = t->n;
   return t->entries;
@@ -173,8 +152,8 @@ mounts_free (struct mount_table *t)
     return;
   free (t->entries);
   if (t->table != NULL)
-    t->unref_table (t->table);
-  if (t->lib != NULL)
-    dlclose (t->lib);
+    mnt.unref_table (t->table);
+  if (t->loaded)
+    dynlib_close (&libmount);
   free (t);
 }

@@ -4,7 +4,9 @@
 #ifndef LC_MOUNTS_H
 #define LC_MOUNTS_H
 
-#include "resolve.h"
+#include <stddef.h>
+
+#include "mountentry.h"
 
 /* The mount table, its entries and what owns their strings: built by
    mounts_new, filled by mounts_load, released by mounts_free.  */

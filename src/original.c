@@ -34,6 +34,13 @@
 #include "quotearg.h"
 #include "xalloc.h"
 
+/* Exit statuses when no original can be run, as env(1) uses them.  */
+enum
+{
+  EXIT_CANNOT_INVOKE = 126,
+  EXIT_ENOENT = 127
+};
+
 /* Where the original is looked for without the variable: the place
    chosen at build time (configure --with-original-losetup, "" when none),
    the places distributions move util-linux losetup to, then its own.  */
@@ -268,7 +275,7 @@ original_exec (char *const *argv)
   look_up (&lk);
   if (lk.chosen == NULL)
     {
-      init_messages ();
+      init_ctype_and_messages ();
       if (named_self (&lk))
         {
           error (0, 0, _("the original losetup %s is losetup-container itself"),
@@ -284,7 +291,7 @@ original_exec (char *const *argv)
   hops = hops_so_far ();
   if (!compiled && hops >= MAX_HOPS)
     {
-      init_messages ();
+      init_ctype_and_messages ();
       error (0, 0, _("the original losetup %s runs losetup-container again: "
                      "a loop, stopped"), shown (0, lk.chosen));
       return EXIT_CANNOT_INVOKE;
@@ -295,7 +302,7 @@ original_exec (char *const *argv)
       execv (lk.chosen, argv);
       e = errno;
     }
-  init_messages ();
+  init_ctype_and_messages ();
   error (0, e, _("cannot run the original losetup %s"), shown (0, lk.chosen));
   return e == ENOENT ? EXIT_ENOENT : EXIT_CANNOT_INVOKE;
 }

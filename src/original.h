@@ -4,13 +4,6 @@
 #ifndef LC_ORIGINAL_H
 #define LC_ORIGINAL_H
 
-/* Exit statuses when no original can be run, as env(1) uses them.  */
-enum
-{
-  EXIT_CANNOT_INVOKE = 126,
-  EXIT_ENOENT = 127
-};
-
 /* The number of calls handed over so far, in this chain of execs, to an
    original that is not a compiled program (a script, say, which may run
    this program again).  Set here before such a hand-over, read when the

@@ -193,6 +193,16 @@ has_dot_component (const char *path)
   return false;
 }
 
+/* Returns LEN, the length of a prefix of S, less the slashes it ends
+   with.  */
+static size_t
+without_trailing_slashes (const char *s, size_t len)
+{
+  while (len > 0 && s[len - 1] == '/')
+    len--;
+  return len;
+}
+
 /* Sets R->buf to DIR (its first DIRLEN bytes) joined with SUFFIX by exactly
    one '/', and returns it.  A SUFFIX of slashes only ("/": the bound file
    itself) leaves DIR alone, without a trailing slash ("/" when DIR is
@@ -202,8 +212,7 @@ join (struct resolver *r, const char *dir, size_t dirlen, const char *suffix)
 {
   size_t slen, sep;
 
-  while (dirlen > 0 && dir[dirlen - 1] == '/')
-    dirlen--;
+  dirlen = without_trailing_slashes (dir, dirlen);
   while (*suffix == '/')
     suffix++;
   slen = strlen (suffix);
@@ -440,10 +449,8 @@ try_binds (struct resolver *r, const struct resolve_input *in)
 static const char *
 below_root (const char *sys, const char *root)
 {
-  size_t len = strlen (root);
+  size_t len = without_trailing_slashes (root, strlen (root));
 
-  while (len > 0 && root[len - 1] == '/')
-    len--;
   if (len == 0 || strncmp (sys, root, len) != 0 || sys[len] != '/')
     return NULL;
   return sys + len;
@@ -512,12 +519,9 @@ try_mount_tails (struct resolver *r, const struct resolve_input *in,
                  const struct mount_entry *m)
 {
   const char *sys = in->sysfs_path, *root = m->root ? m->root : "", *res;
-  size_t slen = strlen (sys), rlen = strlen (root);
+  size_t slen = without_trailing_slashes (sys, strlen (sys));
+  size_t rlen = without_trailing_slashes (root, strlen (root));
 
-  while (slen > 0 && sys[slen - 1] == '/')
-    slen--;
-  while (rlen > 0 && root[rlen - 1] == '/')
-    rlen--;
   for (size_t k = slen == 0 ? 0 : 1; k <= slen; k++)
     {
       /* K == RLEN < SLEN: the root is a head of the sysfs path, the

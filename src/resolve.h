@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "mountentry.h"
+
 /* What the kernel told about one device.  */
 struct resolve_input
 {
@@ -22,17 +24,6 @@ struct resolve_input
   const char *file_name;        /* lo_file_name, NUL-terminated */
   dev_t dev;                    /* lo_device */
   uint64_t ino;                 /* lo_inode */
-};
-
-/* One line of the mount table.  */
-struct mount_entry
-{
-  dev_t dev;                    /* the file system's device number */
-  const char *root;             /* what of the file system is mounted */
-  const char *target;           /* where */
-  const char *fstype;           /* "ext4", "btrfs"; may be NULL */
-  int id;                       /* the mount's ID; 0: unknown */
-  int parent_id;                /* the ID of the mount it sits on */
 };
 
 /* How the resolver reaches the world; copied by resolver_new.  */
