@@ -106,7 +106,8 @@ lc_init() {
 # track DEVICE FILE: remembers that this script attached DEVICE to FILE
 # (a host path), so that lc_cleanup detaches it.
 track() {
-  printf '%s=%s\n' "$1" "$(file_id "$2")" >>"$SCRATCH/.devices"
+  _tr_id=$(file_id "$2") || return 1
+  printf '%s=%s\n' "$1" "$_tr_id" >>"$SCRATCH/.devices"
 }
 
 # attach FILE: attaches FILE on the host with util-linux losetup and
