@@ -235,6 +235,18 @@ sat_devices() {
   check "$LABEL, ${1#"$LABEL"-}: the first start attached every volume" test $_sd_ok = yes
 }
 
+# sat_first_start LABEL HOSTPOOL CTPOOL [OPTION]... -- IMAGE: three
+# volumes in HOSTPOOL (an empty directory), then the first satellite start
+# "LABEL-start1" (sat_rule, with the OPTIONs) and its devices
+# (sat_devices).  Returns 1 when there is nothing to restart with.
+sat_first_start() {
+  _fs_label=$1 _fs_pool=$2 _fs_ct=$3; shift 3
+  sat_volumes "$_fs_pool" 3 || { fail "$_fs_label: make the volumes"; return 1; }
+  sat_rule "$_fs_label-start1" "$_fs_pool" "$_fs_ct" "$@" ||
+    fail "$_fs_label: the first start ran"
+  sat_devices "$_fs_label-start1" "$_fs_pool"
+}
+
 # sat_mapped NAME CTPOOL: LINSTOR's parse in the start NAME mapped every
 # volume, at CTPOOL, to the device that holds it, and nothing was
 # attached again.

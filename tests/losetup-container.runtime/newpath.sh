@@ -17,10 +17,8 @@ printf '%s\n' "$IMAGES" | while read -r LABEL IMAGE; do
   [ -n "$LABEL" ] || continue
   POOL=$SCRATCH/pool-$LABEL
   mkdir "$POOL"
-  sat_volumes "$POOL" 3 || { fail "$LABEL: make the volumes"; continue; }
-  sat_rule "$LABEL-start1" "$POOL" "$OLD" -v "$POOL:$OLD" -v /dev:/dev \
-    -- "$IMAGE" || fail "$LABEL: the first start ran"
-  sat_devices "$LABEL-start1" "$POOL" || continue
+  sat_first_start "$LABEL" "$POOL" "$OLD" -v "$POOL:$OLD" -v /dev:/dev \
+    -- "$IMAGE" || continue
   if sat_rule "$LABEL-moved" "$POOL" "$NEW" -v "$POOL:$NEW" \
        -v /dev:/dev -- "$IMAGE"; then
     sat_mapped "$LABEL-moved" "$NEW"

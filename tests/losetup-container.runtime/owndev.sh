@@ -24,10 +24,8 @@ printf '%s\n' "$IMAGES" | while read -r LABEL IMAGE; do
   [ -n "$LABEL" ] || continue
   POOL=$SCRATCH/pool-$LABEL
   mkdir "$POOL"
-  sat_volumes "$POOL" 3 || { fail "$LABEL: make the volumes"; continue; }
-  sat_rule "$LABEL-start1" "$POOL" "$POOL" -v "$POOL:$POOL" -v /dev:/dev \
-    -- "$IMAGE" || fail "$LABEL: the first start ran"
-  sat_devices "$LABEL-start1" "$POOL" || continue
+  sat_first_start "$LABEL" "$POOL" "$POOL" -v "$POOL:$POOL" -v /dev:/dev \
+    -- "$IMAGE" || continue
 
   OUT=$SCRATCH/out/$LABEL-owndev
   mkdir -p "$OUT"

@@ -19,10 +19,8 @@ printf '%s\n' "$IMAGES" | while read -r LABEL IMAGE; do
   check "$LABEL: the root is read-only in the container" \
     pod_run "$LABEL-probe" --read-only -- "$IMAGE" \
     sh -c '! touch /usr/local/sbin/lc-probe 2>/dev/null && ! touch /lc-probe 2>/dev/null'
-  sat_volumes "$POOL" 3 || { fail "$LABEL: make the volumes"; continue; }
-  sat_rule "$LABEL-start1" "$POOL" "$CT" --read-only -v "$POOL:$CT" \
-    -v /dev:/dev -- "$IMAGE" || fail "$LABEL: the first start ran"
-  sat_devices "$LABEL-start1" "$POOL" || continue
+  sat_first_start "$LABEL" "$POOL" "$CT" --read-only -v "$POOL:$CT" \
+    -v /dev:/dev -- "$IMAGE" || continue
   if sat_rule "$LABEL-start2" "$POOL" "$CT" --read-only -v "$POOL:$CT" \
        -v /dev:/dev -- "$IMAGE"; then
     sat_mapped "$LABEL-start2" "$CT"
