@@ -308,3 +308,25 @@ expect_back_file() {
     fail "$1: $3 shows '$_got', want '$4'"
   fi
 }
+
+# built_catalog: sets gmo to this build's German catalog (po/de.gmo,
+# which gettext's po/Makefile writes into the source tree, a VPATH build
+# included) and localedir to the one the build installs catalogs in.
+# Returns 1, with a FAIL reported, when either is missing.
+built_catalog() {
+  gmo=
+  for _bc in "$TOP_BUILDDIR/po/de.gmo" "$TOP_SRCDIR/po/de.gmo"; do
+    if [ -f "$_bc" ]; then gmo=$_bc; break; fi
+  done
+  if [ -z "$gmo" ]; then
+    fail "the build made the German catalog po/de.gmo"
+    return 1
+  fi
+  localedir=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+                make -s --no-print-directory -C "$TOP_BUILDDIR" lc-print-docs-dirs \
+                2>/dev/null | sed -n 's/^localedir=//p')
+  case $localedir in
+    /?*) ;;
+    *) fail "the build tree names its localedir (got '$localedir')"; return 1 ;;
+  esac
+}

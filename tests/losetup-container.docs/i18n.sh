@@ -76,25 +76,7 @@ if ! locale -a 2>/dev/null | grep -qix 'C\.utf-\{0,1\}8'; then
   exit 0
 fi
 
-# This build's catalog: po/de.gmo, which gettext's po/Makefile writes
-# into the source tree (a VPATH build included).
-gmo=
-for g in "$TOP_BUILDDIR/po/de.gmo" "$TOP_SRCDIR/po/de.gmo"; do
-  if [ -f "$g" ]; then gmo=$g; break; fi
-done
-if [ -z "$gmo" ]; then
-  fail "the build made the German catalog po/de.gmo"
-  exit 0
-fi
-
-dirs=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-         make -s --no-print-directory -C "$TOP_BUILDDIR" lc-print-docs-dirs \
-         2>/dev/null)
-localedir=$(printf '%s\n' "$dirs" | sed -n 's/^localedir=//p')
-case $localedir in
-  /*) ;;
-  *) fail "the build tree names its localedir (got '$localedir')"; exit 0 ;;
-esac
+built_catalog || exit 0
 target=$localedir/de/LC_MESSAGES/$DOMAIN.mo
 
 # How to run the program so that it finds $gmo: directly when it is

@@ -57,21 +57,7 @@ else
   fi
 fi
 
-gmo=
-for g in "$TOP_BUILDDIR/po/de.gmo" "$TOP_SRCDIR/po/de.gmo"; do
-  if [ -f "$g" ]; then gmo=$g; break; fi
-done
-if [ -z "$gmo" ]; then
-  fail "the build made the German catalog po/de.gmo"
-  exit 0
-fi
-localedir=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-              make -s --no-print-directory -C "$TOP_BUILDDIR" lc-print-docs-dirs \
-              2>/dev/null | sed -n 's/^localedir=//p')
-case $localedir in
-  /?*) ;;
-  *) fail "the build tree names its localedir (got '$localedir')"; exit 0 ;;
-esac
+built_catalog || exit 0
 
 # de_DE.UTF-8, compiled into $SCRATCH: nothing is added to the system's
 # locales.
