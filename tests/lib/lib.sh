@@ -330,3 +330,26 @@ built_catalog() {
     *) fail "the build tree names its localedir (got '$localedir')"; return 1 ;;
   esac
 }
+
+# same_as_before FILE DESCRIPTION COMMAND...: COMMAND's stdout, stderr and
+# status, run through the calling script's own t (in a root or a copy of
+# one), against FILE, recorded from util-linux beforehand.
+same_as_before() {
+  _ref=$1 _desc=$2; shift 2
+  { t "$@" 2>&1; echo "status $?"; } >"$SCRATCH/now"
+  if cmp -s "$_ref" "$SCRATCH/now"; then
+    pass "$_desc"
+  else
+    fail "$_desc"
+    diff "$_ref" "$SCRATCH/now" | sed 's/^/  | /'
+  fi
+}
+
+# devdir NAME: makes $SCRATCH/NAME, a /dev with the usual character
+# devices and no loop node.
+devdir() {
+  mkdir "$SCRATCH/$1"
+  mknod -m 666 "$SCRATCH/$1/null" c 1 3
+  mknod -m 666 "$SCRATCH/$1/zero" c 1 5
+  mknod -m 666 "$SCRATCH/$1/full" c 1 7
+}

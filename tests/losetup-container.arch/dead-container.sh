@@ -23,7 +23,6 @@ lc_init
 trap arch_cleanup EXIT
 arch_setup "$WHAT"
 
-LIST="-l -O NAME,BACK-FILE"
 POOL=$SCRATCH/pool
 mkdir "$POOL"
 

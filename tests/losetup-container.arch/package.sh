@@ -22,19 +22,6 @@ arch_setup "$WHAT"
 # t COMMAND [ARG]...: runs COMMAND in the copy of the root of $A.
 t() { in_overlay "$R" "$SCRATCH/ov-$A" "$@"; }
 
-# same_as_before FILE DESCRIPTION COMMAND...: COMMAND's output and status
-# in the copy against FILE, recorded from util-linux beforehand.
-same_as_before() {
-  _ref=$1 _desc=$2; shift 2
-  { t "$@" 2>&1; echo "status $?"; } >"$SCRATCH/now"
-  if cmp -s "$_ref" "$SCRATCH/now"; then
-    pass "$_desc"
-  else
-    fail "$_desc"
-    diff "$_ref" "$SCRATCH/now" | sed 's/^/  | /'
-  fi
-}
-
 for A in $READY; do
   R=$(arch_root "$A")
   DEB=$(arch_deb "$A")

@@ -52,7 +52,6 @@ truncate -s 1M "$POOL/v.img"
 ct_attach "$SCRATCH/ct" "$POOL/v.img" "$POOL:/pool" -- \
   "$UL" --show -f /pool/v.img || { fail "$WHAT: attach in a container"; exit 0; }
 V=$DEV
-LIST="-l -O NAME,BACK-FILE"
 
 kill -STOP "$FUSE_PID"
 # util-linux reads sysfs only: it answers with the server stopped.

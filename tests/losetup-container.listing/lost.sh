@@ -30,15 +30,6 @@ ct_attach "$SCRATCH/ct" "$SCRATCH/pool/v.img" "$SCRATCH/pool:/pool" -- \
   "$UL" --show -f /pool/v.img || { fail "attach in a container"; exit 0; }
 V=$DEV
 
-# devdir NAME: makes $SCRATCH/NAME, a /dev with the usual character
-# devices and no loop node.
-devdir() {
-  mkdir "$SCRATCH/$1"
-  mknod -m 666 "$SCRATCH/$1/null" c 1 3
-  mknod -m 666 "$SCRATCH/$1/zero" c 1 5
-  mknod -m 666 "$SCRATCH/$1/full" c 1 7
-}
-
 # has_row LISTING ROW: LISTING has ROW, the padding squeezed to one space.
 has_row() {
   sed 's/   */ /' "$1" | grep -qxF "$2"

@@ -62,17 +62,8 @@ done
 FREE=4093
 while [ -e "/sys/block/loop$FREE" ]; do FREE=$((FREE + 1)); done
 
-LIST="-l -O NAME,BACK-FILE"
 USER_RUN="setpriv --reuid=65534 --regid=65534 --clear-groups"
 
-# devdir NAME: makes $SCRATCH/NAME, a /dev with the usual character
-# devices and no loop node.
-devdir() {
-  mkdir "$SCRATCH/$1"
-  mknod -m 666 "$SCRATCH/$1/null" c 1 3
-  mknod -m 666 "$SCRATCH/$1/zero" c 1 5
-  mknod -m 666 "$SCRATCH/$1/full" c 1 7
-}
 # node DIR DEVICE TYPE MAJ:MIN: a node named as DEVICE in $SCRATCH/DIR,
 # mode 0660 as udev makes them (a user may not open it).
 node() {

@@ -156,19 +156,6 @@ ul_name() {
   t dpkg-query -L mount | grep -x -e /sbin/losetup -e /usr/sbin/losetup
 }
 
-# same_as_before FILE DESCRIPTION COMMAND...: COMMAND's stdout, stderr and
-# status in the root against FILE, recorded from util-linux beforehand.
-same_as_before() {
-  _ref=$1 _desc=$2; shift 2
-  { t "$@" 2>&1; echo "status $?"; } >"$SCRATCH/now"
-  if cmp -s "$_ref" "$SCRATCH/now"; then
-    pass "$_desc"
-  else
-    fail "$_desc"
-    diff "$_ref" "$SCRATCH/now" | sed 's/^/  | /'
-  fi
-}
-
 # snapshot: prints the file tree of /usr and /etc (name, type, link, mode).
 snapshot() {
   t sh -c 'find /usr /etc -xdev -printf "%p %y %l %m\n" | sort'
