@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,6 +284,26 @@ worker_deadline (struct timespec *deadline)
     }
 }
 
+/* Lets the child PID run on any CPU this process may use but the one it
+   runs on, when there is another: the scheduler starts a forked child
+   on its parent's CPU, and wakes a pipe's reader on the writer's, so
+   that on two cores the child would mostly wait for the parent's scan
+   to end.  A hint only: when it cannot be given the child runs where
+   the scheduler puts it.  This process's own CPUs are never changed.  */
+static void
+run_beside (pid_t pid)
+{
+  cpu_set_t set;
+  int cpu = sched_getcpu ();
+
+  if (cpu < 0 || cpu >= CPU_SETSIZE
+      || sched_getaffinity (0, sizeof set, &set) != 0
+      || !CPU_ISSET (cpu, &set) || CPU_COUNT (&set) < 2)
+    return;
+  CPU_CLR (cpu, &set);
+  (void) sched_setaffinity (pid, sizeof set, &set);
+}
+
 struct worker *
 worker_start (worker_fn *work, void *data, int keep_fd, bool fed)
 {
@@ -315,6 +336,7 @@ worker_start (worker_fn *work, void *data, int keep_fd, bool fed)
       errno = e;
       return NULL;
     }
+  run_beside (pid);
   /* The parent never waits to feed: a full pipe ends the feeding.  */
   if (fed)
     fcntl (jobs[1], F_SETFL, O_NONBLOCK);

@@ -101,6 +101,41 @@ strace -f -qq -s 8192 -o "$SCRATCH/full.st" "$LC" $LIST >/dev/full 2>"$SCRATCH/f
 judge full
 check "full: the write error reported" grep -q 'write error' "$SCRATCH/full.err"
 
+# --- the CPUs -------------------------------------------------------------------
+# The worker is moved off the listing's CPU (to every other CPU it may
+# use), and only the worker: the listing's own CPUs never change.  With
+# one CPU allowed nothing is moved, and the rows are the same.  taskset(1)
+# sets its own CPUs before it runs the program in the same process: the
+# trace is read from the program's execve on.
+taskset_ok=
+for cpus in 0 0,1; do
+  taskset -c "$cpus" true 2>/dev/null || continue
+  taskset_ok=1
+  strace -f -qq -o "$SCRATCH/cpus.st" taskset -c "$cpus" "$LC" $LIST \
+    >"$SCRATCH/cpus.out" 2>"$SCRATCH/cpus.err"
+  sed -n '/execve(".*losetup-container"/,$p' "$SCRATCH/cpus.st" >"$SCRATCH/cpus.lc"
+  main=$(awk '{ print $1; exit }' "$SCRATCH/cpus.lc")
+  worker=$(awk -v main="$main" '$1 == main && /^[0-9]+ +(clone|clone3|fork|vfork)\(/ { print $NF; exit }' "$SCRATCH/cpus.lc")
+  check "cpus $cpus: the rows are those of a free run" \
+    cmp -s "$SCRATCH/mounts.out" "$SCRATCH/cpus.out"
+  check "cpus $cpus: the listing never sets its own CPUs" \
+    sh -c '! grep -qE "^$1 +sched_setaffinity\((0|$1)," "$2"' sh "$main" "$SCRATCH/cpus.lc"
+  # The CPU lists of the listing's sched_setaffinity calls.
+  moved=$(awk -v main="$main" '$1 == main && /sched_setaffinity\(/' "$SCRATCH/cpus.lc" |
+            sed 's/.*sched_setaffinity([^[]*\[\([^]]*\)\].*/\1/')
+  case $cpus in
+    0) check "cpus 0: one CPU allowed, the worker is not moved" test -z "$moved" ;;
+    *) check "cpus 0,1: the worker is moved to one CPU of the two" \
+         sh -c 'grep -qE "^$1 +sched_setaffinity\($2," "$3" && { [ "$4" = 0 ] || [ "$4" = 1 ]; }' \
+         sh "$main" "$worker" "$SCRATCH/cpus.lc" "$moved" ;;
+  esac
+done
+if [ -z "$taskset_ok" ]; then
+  unsupported "cpus: taskset cannot set the CPUs here"
+elif ! taskset -c 0,1 true 2>/dev/null; then
+  unsupported "cpus: one CPU only, the worker cannot be moved"
+fi
+
 # --- the way to the original --------------------------------------------------
 traced passthrough "$LC" -V
 judge passthrough
