@@ -162,7 +162,8 @@ usage (void)
   fputs (_("  LOSETUP_CONTAINER_DEBUG             when set and neither empty nor 0,\n"
            "                                      trace on stderr how each path was found\n"), stdout);
   fputs (_("  LOSETUP_CONTAINER_HOPS              set here, never by hand: counts the\n"
-           "                                      calls handed to a script original\n"),
+           "                                      calls handed to an original that is\n"
+           "                                      not util-linux losetup\n"),
          stdout);
   fputs ("\n", stdout);
   fputs (_("Without LOSETUP_CONTAINER_ORIGINAL_LOSETUP, the original is the first of:\n"),

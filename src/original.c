@@ -7,13 +7,14 @@
    caller's to see, with no child process in between.
 
    An original that leads back here (a script that runs this program
-   again, directly or through another shim) would make that an endless
-   chain of execs in one process.  The chain is counted in the
-   environment (ENV_HOPS), by the only hand-overs that can lead back
-   unseen: those to a file that is not a compiled program.  A compiled
-   original, util-linux losetup, never gets the count: it is taken out
-   of the environment before the exec, so that losetup sees exactly the
-   environment the caller gave.  */
+   again, directly or through another shim, compiled or not) would make
+   that an endless chain of execs in one process.  The chain is counted
+   in the environment (ENV_HOPS), by every hand-over but those to
+   util-linux losetup: a compiled program linked with libsmartcols, as
+   losetup always is (read from its ELF dynamic section by elfneeds.c).
+   That one never gets the count: it is taken out of the environment
+   before the exec, so that losetup sees exactly the environment the
+   caller gave, and it runs whatever the count says.  */
 
 #include "system.h"
 
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include "c-ctype.h"
+#include "elfneeds.h"
 #include "error.h"
 #include "i18n.h"
 #include "quotearg.h"
@@ -169,15 +171,15 @@ hops_so_far (void)
   return n < MAX_HOPS ? n : MAX_HOPS;
 }
 
-/* Returns true when PATH, of which stat() said ST, is a compiled program
-   (an ELF file, as util-linux losetup is), run by the kernel itself;
-   false for a script and anything else run through an interpreter, and
-   when PATH cannot be read.  */
+/* Returns true when PATH, of which stat() said ST, is util-linux
+   losetup as far as can be told before running it: a compiled program
+   (ELF) that the dynamic loader links with libsmartcols.  False for a
+   script, a statically linked program, any other compiled program (a
+   second shim may be one), and when PATH cannot be read.  */
 static bool
-is_compiled (const char *path, const struct stat *st)
+is_util_linux (const char *path, const struct stat *st)
 {
-  unsigned char magic[4];
-  ssize_t n;
+  bool linked;
   int fd;
 
   if (!S_ISREG (st->st_mode))
@@ -185,23 +187,23 @@ is_compiled (const char *path, const struct stat *st)
   fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
     return false;
-  n = read (fd, magic, sizeof magic);
+  linked = elf_fd_needs (fd, SMARTCOLS_SONAME);
   close (fd);
-  return n == sizeof magic && memcmp (magic, "\177ELF", sizeof magic) == 0;
+  return linked;
 }
 
 /* Sets the environment for handing over to an original after HOPS
-   hand-overs: a COMPILED program gets it as this program got it, less
-   ENV_HOPS; anything else (which may lead back here) gets ENV_HOPS set
-   to HOPS + 1, HOPS being less than MAX_HOPS.  Returns 0, or an errno
-   value when it cannot be set.  */
+   hand-overs: util-linux losetup (UTIL_LINUX) gets it as this program
+   got it, less ENV_HOPS; anything else (which may lead back here) gets
+   ENV_HOPS set to HOPS + 1, HOPS being less than MAX_HOPS.  Returns 0,
+   or an errno value when it cannot be set.  */
 static int
-count_hand_over (bool compiled, unsigned int hops)
+count_hand_over (bool util_linux, unsigned int hops)
 {
   char count[2] = { (char) ('1' + hops), '\0' };
 
   static_assert (MAX_HOPS < 9, "ENV_HOPS holds one digit");
-  if (compiled)
+  if (util_linux)
     return getenv (ENV_HOPS) == NULL || unsetenv (ENV_HOPS) == 0 ? 0 : errno;
   return setenv (ENV_HOPS, count, 1) == 0 ? 0 : errno;
 }
@@ -269,7 +271,7 @@ original_exec (char *const *argv)
 {
   struct lookup lk;
   unsigned int hops;
-  bool compiled;
+  bool util_linux;
   int e;
 
   look_up (&lk);
@@ -287,16 +289,16 @@ original_exec (char *const *argv)
     }
   /* Only a hand-over that would be counted can close a loop: a count
      left in the environment never keeps util-linux from running.  */
-  compiled = is_compiled (lk.chosen, &lk.chosen_st);
+  util_linux = is_util_linux (lk.chosen, &lk.chosen_st);
   hops = hops_so_far ();
-  if (!compiled && hops >= MAX_HOPS)
+  if (!util_linux && hops >= MAX_HOPS)
     {
       init_ctype_and_messages ();
       error (0, 0, _("the original losetup %s runs losetup-container again: "
                      "a loop, stopped"), shown (0, lk.chosen));
       return EXIT_CANNOT_INVOKE;
     }
-  e = count_hand_over (compiled, hops);
+  e = count_hand_over (util_linux, hops);
   if (e == 0)
     {
       execv (lk.chosen, argv);

@@ -5,11 +5,13 @@
 # directly or through a chain of symbolic links, a second shim that names
 # itself as the original, or the wrapper itself behind symbolic links.
 # Each must end, within seconds, with status 126 and one clear line on
-# stderr, after at most three rounds through the script; before, each
-# round was one more execve, for ever.  The count the wrapper keeps in
-# LOSETUP_CONTAINER_HOPS must never reach a compiled original: the stand-in
-# original and util-linux losetup see the environment the caller gave.
-# No root needed.
+# stderr, after at most three rounds through the script or shim; before,
+# each round was one more execve, for ever.  The same with a compiled
+# shim (a program that is not linked with libsmartcols), by exec or as a
+# child.  The count the wrapper keeps in LOSETUP_CONTAINER_HOPS must never
+# reach util-linux losetup (a program linked with libsmartcols): the
+# stand-in original, linked so, and util-linux losetup itself see the
+# environment the caller gave.  No root needed.
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 lc_init
@@ -78,13 +80,38 @@ ROUNDS_MAX=4 loops "a second shim that names itself as the original, called firs
 loops "a second shim that names itself as the original" "$SCRATCH/shim" \
   "$LC" -a
 
+# --- a compiled shim that runs the wrapper again --------------------------
+SHIM=$HELPERS/exec-shim
+SHIM_ROUNDS=$ROUNDS SHIM_NEXT=$WRAP \
+  loops "a compiled shim that execs the wrapper" "$SHIM" "$WRAP" -a
+SHIM_ROUNDS=$ROUNDS SHIM_NEXT=$WRAP SHIM_CHILD=1 \
+  loops "a compiled shim that runs the wrapper as a child" "$SHIM" "$WRAP" -a
+# Called first, as the images call their shim: the shim's argv[0] goes
+# on to the wrapper, whose messages then name the shim.
+SHIM_ROUNDS=$ROUNDS SHIM_NEXT=$LC ROUNDS_MAX=4 \
+  MSG="exec-shim: the original losetup $SHIM runs losetup-container again: a loop, stopped" \
+  loops "a compiled shim that execs the wrapper, called first" "$SHIM" "$SHIM" -a
+
+# A compiled original that is not linked with libsmartcols is counted and
+# sees the count; run by such a shim, the stand-in still runs.
+rm -f "$ROUNDS"
+SHIM_ROUNDS=$ROUNDS SHIM_NEXT=$FAKE FAKE_ORIGINAL_ENV=1 \
+  LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$SHIM "$WRAP" -a \
+  >"$SCRATCH/s.out" 2>"$SCRATCH/s.err"
+st=$?
+check "a compiled shim to the stand-in: the stand-in runs (status $st)" \
+  sh -c 'test "$1" = 0 && grep -qx "argv\[1\]=-a" "$2" && test ! -s "$3"' \
+  sh "$st" "$SCRATCH/s.out" "$SCRATCH/s.err"
+check "a compiled shim to the stand-in: the shim is counted (the count is 1)" \
+  grep -qx "env:LOSETUP_CONTAINER_HOPS=1" "$SCRATCH/s.out"
+
 # --- the wrapper itself behind symbolic links: 126 at once ----------------
 ln -s "$WRAP" "$SCRATCH/self2"
 ln -s "$SCRATCH/self2" "$SCRATCH/self1"
 MSG="losetup: the original losetup $SCRATCH/self1 is losetup-container itself" \
   loops "symbolic links to the wrapper itself" "$SCRATCH/self1" "$WRAP" -a
 
-# --- the count never reaches a compiled original -----------------------
+# --- the count never reaches util-linux ----------------------------------
 # A script that points the wrapper at the stand-in and comes back once:
 # the stand-in runs, and sees no LOSETUP_CONTAINER_HOPS.
 script "$SCRATCH/repoint" \
@@ -100,14 +127,38 @@ check "a script that comes back once: the original never sees the count" \
 check "a script that comes back once: nothing on stderr" test ! -s "$SCRATCH/r.err"
 
 # A count left in the caller's environment (a script original ran before)
-# is taken out for a compiled original; the rest is passed unchanged.
+# is taken out for util-linux, which runs whatever it says; the rest is
+# passed unchanged.
 LOSETUP_CONTAINER_HOPS=2 FAKE_ORIGINAL_ENV=1 \
   LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$FAKE "$WRAP" -a | grep '^env:' \
   | sort >"$SCRATCH/env.wrapped"
 FAKE_ORIGINAL_ENV=1 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$FAKE "$FAKE" -a \
   | grep '^env:' | sort >"$SCRATCH/env.direct"
-check "a compiled original gets the environment without the count" \
+check "a program linked with libsmartcols gets the environment without the count" \
   cmp -s "$SCRATCH/env.wrapped" "$SCRATCH/env.direct"
+LOSETUP_CONTAINER_HOPS=3 FAKE_ORIGINAL_ENV=1 \
+  LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$FAKE "$WRAP" -a >"$SCRATCH/h3.out" 2>&1
+st=$?
+check "a program linked with libsmartcols runs with a count of 3 (status $st)" \
+  sh -c 'test "$1" = 0 && grep -qx "argv\[1\]=-a" "$2"' sh "$st" "$SCRATCH/h3.out"
+
+# util-linux losetup itself, as the kernel is asked to run it: no count in
+# the environment of its execve, which the wrapper makes.
+if [ -n "$UL" ] && command -v strace >/dev/null 2>&1 \
+   && strace -o /dev/null true 2>/dev/null; then
+  LOSETUP_CONTAINER_HOPS=2 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$UL \
+    strace -f -qq -v -s 4096 -e trace=execve -o "$SCRATCH/ul.st" \
+    "$WRAP" --version >/dev/null 2>&1
+  grep -F "execve(\"$UL\"" "$SCRATCH/ul.st" >"$SCRATCH/ul.exec"
+  check "util-linux losetup is run once, by the wrapper" \
+    test "$(wc -l <"$SCRATCH/ul.exec")" = 1
+  check "util-linux losetup is run without the count" \
+    sh -c '! grep -q LOSETUP_CONTAINER_HOPS "$1"' sh "$SCRATCH/ul.exec"
+  check "the rest of its environment is the caller's (PATH passed on)" \
+    grep -qF "\"PATH=$PATH\"" "$SCRATCH/ul.exec"
+else
+  unsupported "util-linux losetup's environment (util-linux losetup or strace missing)"
+fi
 
 # --- util-linux behind a script: its own answer, byte for byte ------------
 if [ -n "$UL" ]; then
