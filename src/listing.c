@@ -304,10 +304,7 @@ resolve_input_of (const struct loop_facts *f)
   struct resolve_input in = {
     .name = f->device,
     .sysfs_path = f->sysfs_path,
-    .has_info = f->has_info,
-    .file_name = f->file_name,
-    .dev = f->backing_dev,
-    .ino = f->backing_ino,
+    .info = &f->info,
   };
   return in;
 }
@@ -319,7 +316,7 @@ resolve_input_of (const struct loop_facts *f)
 static bool
 worker_takes (const struct job *job, const struct entry *e)
 {
-  return job->trace != NULL || e->f.proven || e->f.has_info;
+  return job->trace != NULL || e->f.proven || e->f.info.valid;
 }
 
 /* In the worker: where the resolver's trace lines go.  */
@@ -558,7 +555,7 @@ scan_and_resolve (struct job *job, struct loop_scan *scan)
       e->path = NULL;
       e->answered = false;
       /* Only a node to open or facts to try need a worker.  */
-      if (!e->f.proven && !e->f.has_info)
+      if (!e->f.proven && !e->f.info.valid)
         continue;
       if (!any)
         {
@@ -571,7 +568,7 @@ scan_and_resolve (struct job *job, struct loop_scan *scan)
             }
         }
       else if (feeding)
-        feeding = (w != NULL && !e->f.has_info
+        feeding = (w != NULL && !e->f.info.valid
                    && feed_entry (w, job->n - 1, &e->f));
     }
   if (any)

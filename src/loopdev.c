@@ -324,7 +324,7 @@ loop_read_info (int dev_fd, struct loop_facts *f, int *fd_out)
             : open (f->device, flags));
 
   *fd_out = fd;
-  f->has_info = false;
+  f->info.valid = false;
   if (fd < 0)
     return false;
   /* Zeroed first: tools that do not know this ioctl (valgrind 3.19) would
@@ -336,11 +336,11 @@ loop_read_info (int dev_fd, struct loop_facts *f, int *fd_out)
      replaced meanwhile) are never taken.  */
   if (info.lo_number != f->entry_number)
     return false;
-  loop_copy_name (f->file_name, info.lo_file_name);
-  f->backing_dev = loop_decode_dev (info.lo_device);
-  f->backing_ino = info.lo_inode;
+  loop_copy_name (f->info.file_name, info.lo_file_name);
+  f->info.dev = loop_decode_dev (info.lo_device);
+  f->info.ino = info.lo_inode;
   f->number = info.lo_number;
-  f->has_info = true;
+  f->info.valid = true;
   return true;
 }
 
@@ -579,9 +579,9 @@ next_from_partitions (struct loop_scan *scan, struct loop_facts *f)
       loop_read_info (scan->dev_dir, f, &fd);
       if (fd >= 0)
         close (fd);
-      if (!f->has_info)
+      if (!f->info.valid)
         continue;
-      memcpy (f->marked_name, f->file_name, LO_NAME_SIZE);
+      memcpy (f->marked_name, f->info.file_name, LO_NAME_SIZE);
       f->marked_name[LO_NAME_SIZE - 2] = '*';
       f->marked_name[LO_NAME_SIZE - 1] = '\0';
       f->from_partitions = true;

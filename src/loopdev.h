@@ -9,6 +9,8 @@
 #include <sys/types.h>
 #include <linux/loop.h>
 
+#include "loopinfo.h"
+
 /* The facts about one bound loop device.  */
 struct loop_facts
 {
@@ -23,10 +25,7 @@ struct loop_facts
   bool proven;
   /* Without /sys/block: the text is the ioctl name (marked_name).  */
   bool from_partitions;
-  bool has_info;                /* LOOP_GET_STATUS64 answered */
-  char file_name[LO_NAME_SIZE + 1];     /* lo_file_name, NUL added */
-  dev_t backing_dev;            /* lo_device, decoded */
-  uint64_t backing_ino;         /* lo_inode */
+  struct loop_info_facts info;  /* what LOOP_GET_STATUS64 said */
   uint32_t number;              /* lo_number: which loop device answered */
   uint32_t entry_number;        /* N of the entry loopN */
   /* The device's /dev/loopN node is missing or cannot be looked at
@@ -84,7 +83,7 @@ int loop_scan_dev_fd (const struct loop_scan *scan);
 
 /* Asks the kernel for the loop_info64 of F's node (F->proven must be
    set), opening it relative to DEV_FD (-1: by its full name), and fills
-   has_info and the ioctl facts of F.  May block as long as the backing
+   F->info (and F->number).  May block as long as the backing
    file's file system does not answer.  The node's descriptor is stored
    in *FD (-1 when none) for the caller to close, so that closes can be
    batched (fdbatch.h).  Returns true when the kernel answered for F's

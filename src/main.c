@@ -33,8 +33,10 @@
 
 /* The name a shell gives util-linux losetup found through PATH.  */
 #define LOSETUP_NAME "losetup"
-#define AUTHORS proper_name ("the losetup-container authors")
-#define proper_name(x) (x)
+/* Who wrote it, for --version's "Written by": a collective name, not a
+   person's, so gnulib's proper_name (which renders a person's name in
+   the user's charset) has nothing to do here.  */
+#define AUTHORS "the losetup-container authors"
 
 /* The copyright line of --version (version-etc wants it defined), its
    year configure's.  */

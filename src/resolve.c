@@ -312,7 +312,7 @@ prove (struct resolver *r, const struct resolve_input *in, const char *what,
   unsigned long type = 0;
   int e = r->ops.stat_path (path, &dev, &ino, &type);
 
-  if (e != 0 || dev != in->dev || ino != in->ino)
+  if (e != 0 || dev != in->info->dev || ino != in->info->ino)
     {
       tracef (r, "%s: %s %s: refused: changed while looked at", in->name,
               what, q (0, path));
@@ -324,12 +324,12 @@ prove (struct resolver *r, const struct resolve_input *in, const char *what,
               "file system (type 0x%lx) whose inode numbers prove nothing",
               in->name, what, q (0, path), type);
       r->unprovable = true;
-      if (!known_unprovable (r, in->dev))
+      if (!known_unprovable (r, in->info->dev))
         {
           r->unprovable_devs = xnrealloc (r->unprovable_devs,
                                           r->n_unprovable + 1,
                                           sizeof *r->unprovable_devs);
-          r->unprovable_devs[r->n_unprovable++] = in->dev;
+          r->unprovable_devs[r->n_unprovable++] = in->info->dev;
         }
       return NULL;
     }
@@ -350,7 +350,7 @@ judge (struct resolver *r, const struct resolve_input *in, const char *what,
   if (e != 0)
     tracef (r, "%s: %s %s: refused: %s", in->name, what, q (0, path),
             strerror (e));
-  else if (dev != in->dev || ino != in->ino)
+  else if (dev != in->info->dev || ino != in->info->ino)
     tracef (r, "%s: %s %s: refused: device %u:%u inode %ju is another file",
             in->name, what, q (0, path), major (dev), minor (dev),
             (uintmax_t) ino);
@@ -408,7 +408,7 @@ accept (struct resolver *r, const struct resolve_input *in,
 static const char *
 try_rebuilt (struct resolver *r, const struct resolve_input *in)
 {
-  const char *name = in->file_name, *sys = in->sysfs_path, *res;
+  const char *name = in->info->file_name, *sys = in->sysfs_path, *res;
   size_t len = strlen (name);
 
   if (len < LO_NAME_SIZE - 1 || sys == NULL || name[0] != '/')
@@ -911,7 +911,7 @@ trace_hint (struct resolver *r, const struct resolve_input *in)
 
   if (r->ops.trace == NULL)
     return;
-  list = hint_mounts (r, in->dev);
+  list = hint_mounts (r, in->info->dev);
   if (list != NULL)
     tracef (r, "%s: hint: %s needs the directory that holds %s, when that "
             "lies deeper below one of the mounts of the file's file "
@@ -931,11 +931,11 @@ try_subvolumes (struct resolver *r, const struct resolve_input *in)
   if (r->n_sub_units == 0)
     return NULL;
   index_subvolumes (r);
-  units_of (r->sub_units, r->n_sub_units, in->dev, &lo, &hi);
+  units_of (r->sub_units, r->n_sub_units, in->info->dev, &lo, &hi);
   for (size_t k = lo; res == NULL && k < hi; k++)
     {
       const struct mount_entry *m = &r->mounts[r->sub_units[k].i];
-      if (m->dev == in->dev)
+      if (m->dev == in->info->dev)
         continue;
       tracef (r, "%s: %s mount %s: stat() shows the file's device, the "
               "mount table %u:%u", in->name, m->fstype, q (0, m->target),
@@ -959,7 +959,7 @@ try_mounts (struct resolver *r, const struct resolve_input *in)
   size_t lo, hi;
 
   load_mounts (r);
-  units_of (r->units, r->n_units, in->dev, &lo, &hi);
+  units_of (r->units, r->n_units, in->info->dev, &lo, &hi);
   for (size_t k = lo; res == NULL && !r->unprovable && k < hi; k++)
     res = try_mount_paths (r, in, &r->mounts[r->units[k].i]);
   for (size_t k = lo; res == NULL && !r->unprovable && k < hi; k++)
@@ -976,28 +976,28 @@ resolve (struct resolver *r, const struct resolve_input *in)
 {
   const char *sys = in->sysfs_path, *res;
 
-  if (!in->has_info)
+  if (!in->info->valid)
     {
       tracef (r, "%s: no ioctl facts: printing the sysfs path", in->name);
       return NULL;
     }
   tracef (r, "%s: sysfs %s, lo_file_name %s, device %u:%u, inode %ju",
-          in->name, sys ? q (0, sys) : "(none)", q (1, in->file_name),
-          major (in->dev), minor (in->dev), (uintmax_t) in->ino);
+          in->name, sys ? q (0, sys) : "(none)", q (1, in->info->file_name),
+          major (in->info->dev), minor (in->info->dev), (uintmax_t) in->info->ino);
 
   r->unprovable = false;
   if (sys != NULL && accept (r, in, "sysfs path", sys))
     return xstrdup (sys);
-  if (known_unprovable (r, in->dev))
+  if (known_unprovable (r, in->info->dev))
     {
       tracef (r, "%s: device %u:%u is on a file system whose inode numbers "
               "prove nothing: printing the sysfs path", in->name,
-              major (in->dev), minor (in->dev));
+              major (in->info->dev), minor (in->info->dev));
       return NULL;
     }
-  if (in->file_name[0] != '\0'
-      && accept (r, in, "lo_file_name", in->file_name))
-    return xstrdup (in->file_name);
+  if (in->info->file_name[0] != '\0'
+      && accept (r, in, "lo_file_name", in->info->file_name))
+    return xstrdup (in->info->file_name);
   if (sys == NULL || sys[0] != '/' || r->unprovable)
     return NULL;
   if ((res = try_rebuilt (r, in))

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "loopinfo.h"
 #include "mountentry.h"
 
 /* What the kernel told about one device.  */
@@ -20,10 +21,7 @@ struct resolve_input
 {
   const char *name;             /* for the trace: "/dev/loop0" */
   const char *sysfs_path;       /* loop/backing_file, or NULL */
-  bool has_info;                /* the three below are valid */
-  const char *file_name;        /* lo_file_name, NUL-terminated */
-  dev_t dev;                    /* lo_device */
-  uint64_t ino;                 /* lo_inode */
+  const struct loop_info_facts *info;   /* LOOP_GET_STATUS64's answer */
 };
 
 /* How the resolver reaches the world; copied by resolver_new.  */

@@ -406,37 +406,34 @@ next_field (const char **p, const char *end)
   return field;
 }
 
-int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+/* One input, read: the flags, lo_file_name as loop_copy_name made it
+   from the kernel's 64 bytes, the sysfs text and the bind list; the
+   files and mounts go to the fakes' tables.  */
+struct fuzz_case
 {
-  char *buf = malloc (size + 1);
-  const char *p = buf, *end = buf + size;
-  const char *control, *sysfs, *binds;
-  unsigned char raw[LO_NAME_SIZE] = { 0 };
-  char name[LO_NAME_SIZE + 1];
-  size_t clen, sel = 3, name_len;
   unsigned int flags;
-  struct resolver_ops ops = { .stat_path = fake_stat };
-  struct resolver *r;
-  struct resolve_input in;
-  char *first, *second;
+  char name[LO_NAME_SIZE + 1];
+  const char *sysfs, *binds;
+};
 
-  memcpy (buf, data, size);
-  buf[size] = '\0';
-  control = next_field (&p, end);
-  clen = strlen (control);
-  flags = clen > 0 ? (unsigned char) control[0] : 0;
+/* Reads C from BUF (SIZE bytes, NUL-ended).  */
+static void
+read_case (struct fuzz_case *c, const char *buf, size_t size)
+{
+  const char *p = buf, *end = buf + size;
+  const char *control = next_field (&p, end), *f;
+  unsigned char raw[LO_NAME_SIZE] = { 0 };
+  size_t clen = strlen (control), sel = 3, flen, name_len;
 
+  c->flags = clen > 0 ? (unsigned char) control[0] : 0;
   /* lo_file_name as the kernel keeps it: 64 bytes, maybe no NUL.  */
-  {
-    const char *f = next_field (&p, end);
-    size_t flen = strlen (f);
-    memcpy (raw, f, flen < LO_NAME_SIZE ? flen : LO_NAME_SIZE);
-  }
-  name_len = loop_copy_name (name, raw);
-  FUZZ_ASSERT (name_len <= LO_NAME_SIZE && name[name_len] == '\0');
-  sysfs = next_field (&p, end);
-  binds = next_field (&p, end);
+  f = next_field (&p, end);
+  flen = strlen (f);
+  memcpy (raw, f, flen < LO_NAME_SIZE ? flen : LO_NAME_SIZE);
+  name_len = loop_copy_name (c->name, raw);
+  FUZZ_ASSERT (name_len <= LO_NAME_SIZE && c->name[name_len] == '\0');
+  c->sysfs = next_field (&p, end);
+  c->binds = next_field (&p, end);
 
   n_files = clen > 1 ? (unsigned char) control[1] % (MAX_FILES + 1) : 0;
   for (size_t i = 0; i < n_files; i++)
@@ -459,47 +456,67 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       mounts[i].id = s & 16 ? (int) i + 1 : 0;
       mounts[i].parent_id = (s >> 5) & 7;
     }
+}
 
-  in.name = "/dev/loop0";
-  in.sysfs_path = flags & F_NO_SYSFS ? NULL : sysfs;
-  in.has_info = flags & F_HAS_INFO;
-  in.file_name = name;
-  in.dev = DEV_A;
-  in.ino = INO_A;
-
-  ops.load_mounts = flags & F_NO_MOUNT_LOADER ? NULL : fake_mounts;
-  ops.trace = flags & F_TRACE ? check_trace : NULL;
-  r = resolver_new (&ops, binds);
-  stat_calls = mount_loads = 0;
-
-  first = resolve (r, &in);
-  second = resolve (r, &in);
+/* The properties of FIRST and SECOND, the two answers for C given IN,
+   the mount table loaded when MOUNT_LOADER.  */
+static void
+check_answers (const struct fuzz_case *c, const struct resolve_input *in,
+               bool mount_loader, const char *first, const char *second)
+{
+  bool valid = in->info->valid;
+  char *model;
 
   FUZZ_ASSERT ((first == NULL) == (second == NULL));
   FUZZ_ASSERT (first == NULL || strcmp (first, second) == 0);
   FUZZ_ASSERT (mount_loads <= 1);
-  if (!in.has_info)
+  if (!valid)
     FUZZ_ASSERT (first == NULL && stat_calls == 0 && mount_loads == 0);
   if (first != NULL)
     {
       FUZZ_ASSERT (first[0] == '/');
       FUZZ_ASSERT (is_backing_file (first));
     }
-  if (in.has_info && in.sysfs_path != NULL && is_backing_file (sysfs))
-    FUZZ_ASSERT (first != NULL && strcmp (first, sysfs) == 0);
-  else if (in.has_info && is_backing_file (name))
-    FUZZ_ASSERT (first != NULL && strcmp (first, name) == 0);
-  {
-    char *model = model_resolve (in.sysfs_path, name, binds, in.has_info,
-                                  ops.load_mounts != NULL);
-    if ((first == NULL) != (model == NULL)
-        || (first != NULL && strcmp (first, model) != 0))
-      fprintf (stderr, "resolver: %s\nmodel: %s\n",
-               first ? first : "(none)", model ? model : "(none)");
-    FUZZ_ASSERT ((first == NULL) == (model == NULL));
-    FUZZ_ASSERT (first == NULL || strcmp (first, model) == 0);
-    free (model);
-  }
+  if (valid && in->sysfs_path != NULL && is_backing_file (c->sysfs))
+    FUZZ_ASSERT (first != NULL && strcmp (first, c->sysfs) == 0);
+  else if (valid && is_backing_file (c->name))
+    FUZZ_ASSERT (first != NULL && strcmp (first, c->name) == 0);
+  model = model_resolve (in->sysfs_path, c->name, c->binds, valid,
+                         mount_loader);
+  if ((first == NULL) != (model == NULL)
+      || (first != NULL && strcmp (first, model) != 0))
+    fprintf (stderr, "resolver: %s\nmodel: %s\n",
+             first ? first : "(none)", model ? model : "(none)");
+  FUZZ_ASSERT ((first == NULL) == (model == NULL));
+  FUZZ_ASSERT (first == NULL || strcmp (first, model) == 0);
+  free (model);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  char *buf = malloc (size + 1);
+  struct fuzz_case c;
+  struct resolver_ops ops = { .stat_path = fake_stat };
+  struct loop_info_facts info = { .dev = DEV_A, .ino = INO_A };
+  struct resolve_input in = { .name = "/dev/loop0", .info = &info };
+  struct resolver *r;
+  char *first, *second;
+
+  memcpy (buf, data, size);
+  buf[size] = '\0';
+  read_case (&c, buf, size);
+  in.sysfs_path = c.flags & F_NO_SYSFS ? NULL : c.sysfs;
+  info.valid = c.flags & F_HAS_INFO;
+  strcpy (info.file_name, c.name);
+  ops.load_mounts = c.flags & F_NO_MOUNT_LOADER ? NULL : fake_mounts;
+  ops.trace = c.flags & F_TRACE ? check_trace : NULL;
+  r = resolver_new (&ops, c.binds);
+  stat_calls = mount_loads = 0;
+
+  first = resolve (r, &in);
+  second = resolve (r, &in);
+  check_answers (&c, &in, ops.load_mounts != NULL, first, second);
 
   free (first);
   free (second);

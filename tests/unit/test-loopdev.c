@@ -9,7 +9,11 @@
    step of the scan: no entry of the tree but the loop device whose node
    is missing may be listed, and that one exactly once, as lost, as
    util-linux 2.40 and later list it (its number is in sysfs).  The scan
-   must look at nothing outside the tree (not the machine's /dev).  */
+   must look at nothing outside the tree (not the machine's /dev).
+
+   Then the kernel's encodings that loopdev.c reads: lo_device (the old
+   16-bit and the new 32-bit device numbers) and the 64-byte lo_file_name,
+   which may have no NUL.  */
 
 #include <config.h>
 
@@ -19,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "loopdev.h"
@@ -144,10 +149,27 @@ scan_tree (int sysfs, int stale, struct listed *out)
   return true;
 }
 
+static void
+test_kernel_encoding (void)
+{
+  unsigned char raw[LO_NAME_SIZE];
+  char out[LO_NAME_SIZE + 1];
+
+  CHECK (loop_decode_dev (0x0801) == makedev (8, 1), "lo_device 8:1");
+  CHECK (loop_decode_dev (0x10300) == makedev (259, 0), "lo_device 259:0");
+  CHECK (loop_decode_dev (0x1234567) == makedev (0x345, 0x1267),
+         "lo_device with a large minor");
+  memset (raw, 'x', sizeof raw);
+  CHECK (loop_copy_name (out, raw) == LO_NAME_SIZE && out[LO_NAME_SIZE] == 0,
+         "a 64-byte name without NUL is bounded");
+}
+
 int
 main (void)
 {
   static const int stale[] = { 0, EIO, EACCES, ENOENT };
+
+  test_kernel_encoding ();
 
   if (!make_tree ())
     {
