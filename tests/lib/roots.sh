@@ -140,7 +140,7 @@ derived_root() {
   fi
   rm -rf "$_dr_dir.new"
   NEW_ROOTS="$NEW_ROOTS $_dr_dir.new"
-  echo "making the root $_dr_name-$3 from $_dr_base (apt-get: $_dr_log)"
+  echo "making the root ${_dr_dir##*/} from $_dr_base (apt-get: $_dr_log)"
   cp -a "$_dr_base" "$_dr_dir.new" || return 1
   cp -L /etc/resolv.conf "$_dr_dir.new/etc/resolv.conf" 2>/dev/null
   mkdir -p "$_dr_dir.new/tmp/lc-deps"
