@@ -11,8 +11,9 @@
 #   package-trixie    by apt (built from the git checkout, cached)
 # A satellite start is sat_rule: tests/lib/linstor-rule.sh in a new
 # container; a scenario runs once in each image (sat_each_image), most
-# as a restart (sat_restart).  Environment: LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS set:
-# everything is UNSUPPORTED (package builds, the sanitizer run of CI).
+# as a restart (sat_restart).  Environment:
+# LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS set: everything is UNSUPPORTED
+# (package builds, the sanitizer run of CI).
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/roots.sh"
