@@ -288,13 +288,9 @@ arch_setup() {
     exit 0
   fi
   arch_roots
-  cross_root
-  case $? in
-    0) XROOT=$GOT ;;
-    2) unsupported "$1: $GOT"; exit 0 ;;
-    *) fail "$1: make the $CROSS_SUITE cross build root (crossbuild-essential, build-dep -a)"
-       exit 0 ;;
-  esac
+  root_or_end "$1" "make the $CROSS_SUITE cross build root (crossbuild-essential, build-dep -a)" \
+    cross_root
+  XROOT=$GOT
   # The roots are only read from here on.
   roots_share
   cross_debs

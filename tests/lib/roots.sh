@@ -122,6 +122,23 @@ cached_root() {
   mv "$_dir.new" "$_dir" && date >"$_dir.stamp"
 }
 
+# root_or_end WHAT FAILED COMMAND [ARG]...: runs COMMAND, which makes a
+# root and returns as cached_root does, for a script that cannot go on
+# without that root: sets GOT to it, or reports WHAT UNSUPPORTED when the
+# archive is out of reach (the reason in GOT) and "WHAT: FAILED" as a
+# FAIL otherwise, and ends the script there (its EXIT trap cleans up).
+root_or_end() {
+  _nr_what=$1 _nr_failed=$2
+  shift 2
+  "$@"
+  case $? in
+    0) return 0 ;;
+    2) unsupported "$_nr_what: $GOT" ;;
+    *) fail "$_nr_what: $_nr_failed" ;;
+  esac
+  exit 0
+}
+
 # derived_root BASE NAME KEY LOG SCRIPT [ARG]...: sets GOT to the cached
 # root $CACHE/NAME-KEY, a copy of the root BASE (one of cached_root's) in
 # which "sh -ec SCRIPT sh ARG..." ran, with the machine's resolv.conf and
