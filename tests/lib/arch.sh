@@ -152,47 +152,26 @@ arch_root() {
 # cross_root: sets GOT to the cached root the packages are built in: the
 # Debian 12 amd64 root, the foreign architectures of $ARCHES added to
 # dpkg, crossbuild-essential-ARCH and the Build-Depends for ARCH ("apt-get
-# build-dep -a ARCH", without the test suite's) of each.  Made again when
-# the source stanza of debian/control or the list changes.  Returns as
-# cached_root does.
+# build-dep -a ARCH", without the test suite's) of each (roots.sh's
+# derived_root).  Made again when the source stanza of debian/control or
+# the list changes.  Returns as cached_root does.
 cross_root() {
   cached_root "$CROSS_SUITE" || return $?
-  _base=$GOT
-  _key=$( { sed '/^$/q' "$TOP_SRCDIR/debian/control"; echo $ARCHES; } \
-          | md5sum | cut -c1-12)
-  _dir=$CACHE/cross-$CROSS_SUITE-$ARCH-$_key
-  GOT=$_dir
-  if fresh "$_dir.stamp" && [ -d "$_dir/usr" ]; then
-    return 0
-  fi
-  rm -rf "$_dir.new"
-  NEW_ROOTS="$NEW_ROOTS $_dir.new"
-  echo "making the $CROSS_SUITE cross build root for $ARCHES"
-  cp -a "$_base" "$_dir.new" || return 1
-  cp -L /etc/resolv.conf "$_dir.new/etc/resolv.conf" 2>/dev/null
-  mkdir -p "$_dir.new/tmp/lc-deps"
-  cp -a "$TOP_SRCDIR/debian" "$_dir.new/tmp/lc-deps/"
-  if ! in_root "$_dir.new" sh -ec '
-         for a; do dpkg --add-architecture "$a"; done
-         apt-get update
-         apt-get install -y --no-install-recommends build-essential \
-           $(for a; do echo "crossbuild-essential-$a"; done)
-         for a; do
-           apt-get build-dep -y -a "$a" -P nocheck,cross \
-             -o APT::Install-Recommends=false /tmp/lc-deps
-         done
-         apt-get clean
-         rm -rf /tmp/lc-deps' sh $ARCHES >"$LOG/cross-root" 2>&1; then
-    show "$LOG/cross-root"
-    return 1
-  fi
-  for _old in "$CACHE/cross-$CROSS_SUITE-$ARCH"-*; do
-    case $_old in "$_dir"|"$_dir".*) continue ;; esac
-    rm -rf "$_old"
-  done
-  rm -f "$_dir.stamp"
-  rm -rf "$_dir"
-  mv "$_dir.new" "$_dir" && date >"$_dir.stamp"
+  # shellcheck disable=SC2086
+  derived_root "$GOT" "cross-$CROSS_SUITE-$ARCH" \
+    "$( { sed '/^$/q' "$TOP_SRCDIR/debian/control"; echo $ARCHES; } \
+          | md5sum | cut -c1-12)" \
+    "$LOG/cross-root" '
+      for a; do dpkg --add-architecture "$a"; done
+      apt-get update
+      apt-get install -y --no-install-recommends build-essential \
+        $(for a; do echo "crossbuild-essential-$a"; done)
+      for a; do
+        apt-get build-dep -y -a "$a" -P nocheck,cross \
+          -o APT::Install-Recommends=false /tmp/lc-deps
+      done
+      apt-get clean
+      rm -rf /tmp/lc-deps' $ARCHES
 }
 
 # in_overlay ROOT WORK COMMAND [ARG]...: runs COMMAND chrooted into a
@@ -309,13 +288,9 @@ arch_setup() {
     exit 0
   fi
   arch_roots
-  cross_root
-  case $? in
-    0) XROOT=$GOT ;;
-    2) unsupported "$1: $GOT"; exit 0 ;;
-    *) fail "$1: make the $CROSS_SUITE cross build root (crossbuild-essential, build-dep -a)"
-       exit 0 ;;
-  esac
+  root_or_end "$1" "make the $CROSS_SUITE cross build root (crossbuild-essential, build-dep -a)" \
+    cross_root
+  XROOT=$GOT
   # The roots are only read from here on.
   roots_share
   cross_debs

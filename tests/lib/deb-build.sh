@@ -43,42 +43,19 @@ source_key() {
 }
 
 # build_root: sets GOT to the cached root to build in: the build suite's
-# root plus build-essential and the Build-Depends of debian/control, made
-# again whenever the source stanza of debian/control changes.  Returns as
-# cached_root does.  Logs go to $LOG.
+# root plus build-essential and the Build-Depends of debian/control
+# (roots.sh's derived_root), made again whenever the source stanza of
+# debian/control changes.  Returns as cached_root does.  Logs go to $LOG.
 build_root() {
   cached_root "$BUILD_SUITE" || return $?
-  _base=$GOT
-  _key=$(sed '/^$/q' "$TOP_SRCDIR/debian/control" | md5sum | cut -c1-12)
-  _dir=$CACHE/build-$BUILD_SUITE-$ARCH-$_key
-  GOT=$_dir
-  if fresh "$_dir.stamp" && [ -d "$_dir/usr" ]; then
-    return 0
-  fi
-  rm -rf "$_dir.new"
-  NEW_ROOTS="$NEW_ROOTS $_dir.new"
-  echo "making the $BUILD_SUITE build root (apt-get build-dep)"
-  cp -a "$_base" "$_dir.new" || return 1
-  cp -L /etc/resolv.conf "$_dir.new/etc/resolv.conf" 2>/dev/null
-  mkdir -p "$_dir.new/tmp/lc-deps"
-  cp -a "$TOP_SRCDIR/debian" "$_dir.new/tmp/lc-deps/"
-  if ! in_root "$_dir.new" sh -ec '
-         apt-get update
-         apt-get install -y --no-install-recommends build-essential
-         apt-get build-dep -y -o APT::Install-Recommends=false /tmp/lc-deps
-         apt-get clean
-         rm -rf /tmp/lc-deps' >"$LOG/build-deps" 2>&1; then
-    show "$LOG/build-deps"
-    return 1
-  fi
-  # Build roots of other versions of debian/control go.
-  for _old in "$CACHE/build-$BUILD_SUITE-$ARCH"-*; do
-    case $_old in "$_dir"|"$_dir".*) continue ;; esac
-    rm -rf "$_old"
-  done
-  rm -f "$_dir.stamp"
-  rm -rf "$_dir"
-  mv "$_dir.new" "$_dir" && date >"$_dir.stamp"
+  derived_root "$GOT" "build-$BUILD_SUITE-$ARCH" \
+    "$(sed '/^$/q' "$TOP_SRCDIR/debian/control" | md5sum | cut -c1-12)" \
+    "$LOG/build-deps" '
+      apt-get update
+      apt-get install -y --no-install-recommends build-essential
+      apt-get build-dep -y -o APT::Install-Recommends=false /tmp/lc-deps
+      apt-get clean
+      rm -rf /tmp/lc-deps'
 }
 
 # deb_build BROOT OUTDIR: builds the package in a copy of the build root

@@ -2,6 +2,8 @@
 # tests/lib/roots.sh -- throwaway Debian roots made by debootstrap and
 # cached between runs; sourced by tests/losetup-container.packaging/deb.sh and
 # tests/losetup-container.versions/ul-roots.sh after tests/lib/lib.sh.
+# Roots derived from one of them (a copy with packages added by apt-get)
+# are cached beside it: derived_root, for deb-build.sh and arch.sh.
 #
 # A root is "debootstrap --variant=minbase --include=mount SUITE", kept in
 # $CACHE/SUITE-ARCH with a stamp file beside it; ARCH is this machine's
@@ -118,4 +120,58 @@ cached_root() {
   rm -f "$_dir.stamp"
   rm -rf "$_dir"
   mv "$_dir.new" "$_dir" && date >"$_dir.stamp"
+}
+
+# root_or_end WHAT FAILED COMMAND [ARG]...: runs COMMAND, which makes a
+# root and returns as cached_root does, for a script that cannot go on
+# without that root: sets GOT to it, or reports WHAT UNSUPPORTED when the
+# archive is out of reach (the reason in GOT) and "WHAT: FAILED" as a
+# FAIL otherwise, and ends the script there (its EXIT trap cleans up).
+root_or_end() {
+  _nr_what=$1 _nr_failed=$2
+  shift 2
+  "$@"
+  case $? in
+    0) return 0 ;;
+    2) unsupported "$_nr_what: $GOT" ;;
+    *) fail "$_nr_what: $_nr_failed" ;;
+  esac
+  exit 0
+}
+
+# derived_root BASE NAME KEY LOG SCRIPT [ARG]...: sets GOT to the cached
+# root $CACHE/NAME-KEY, a copy of the root BASE (one of cached_root's) in
+# which "sh -ec SCRIPT sh ARG..." ran, with the machine's resolv.conf and
+# the project's debian/ at /tmp/lc-deps/debian (for "apt-get build-dep";
+# the script removes it).  KEY names what the root is made of: once it is
+# made, the roots of NAME with another KEY go.  Made again when its stamp
+# is older than MAX_AGE days (the lock must be held).  The script's output
+# goes to the file LOG, shown when it fails.  Returns 1 when the root
+# cannot be made.
+derived_root() {
+  _dr_base=$1 _dr_name=$2 _dr_dir=$CACHE/$2-$3 _dr_log=$4 _dr_script=$5
+  shift 5
+  GOT=$_dr_dir
+  if fresh "$_dr_dir.stamp" && [ -d "$_dr_dir/usr" ]; then
+    return 0
+  fi
+  rm -rf "$_dr_dir.new"
+  NEW_ROOTS="$NEW_ROOTS $_dr_dir.new"
+  echo "making the root ${_dr_dir##*/} from $_dr_base (apt-get: $_dr_log)"
+  cp -a "$_dr_base" "$_dr_dir.new" || return 1
+  cp -L /etc/resolv.conf "$_dr_dir.new/etc/resolv.conf" 2>/dev/null
+  mkdir -p "$_dr_dir.new/tmp/lc-deps"
+  cp -a "$TOP_SRCDIR/debian" "$_dr_dir.new/tmp/lc-deps/"
+  if ! in_root "$_dr_dir.new" sh -ec "$_dr_script" sh "$@" \
+       >"$_dr_log" 2>&1; then
+    show "$_dr_log"
+    return 1
+  fi
+  for _old in "$CACHE/$_dr_name"-*; do
+    case $_old in "$_dr_dir"|"$_dr_dir".*) continue ;; esac
+    rm -rf "$_old"
+  done
+  rm -f "$_dr_dir.stamp"
+  rm -rf "$_dr_dir"
+  mv "$_dr_dir.new" "$_dr_dir" && date >"$_dr_dir.stamp"
 }

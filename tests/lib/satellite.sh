@@ -10,8 +10,10 @@
 #   package-bookworm  Debian 12 and 13 with the project's .deb installed
 #   package-trixie    by apt (built from the git checkout, cached)
 # A satellite start is sat_rule: tests/lib/linstor-rule.sh in a new
-# container.  Environment: LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS set:
-# everything is UNSUPPORTED (package builds, the sanitizer run of CI).
+# container; a scenario runs once in each image (sat_each_image), most
+# as a restart (sat_restart).  Environment:
+# LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS set: everything is UNSUPPORTED
+# (package builds, the sanitizer run of CI).
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/roots.sh"
@@ -245,6 +247,51 @@ sat_first_start() {
   sat_rule "$_fs_label-start1" "$_fs_pool" "$_fs_ct" "$@" ||
     fail "$_fs_label: the first start ran"
   sat_devices "$_fs_label-start1" "$_fs_pool"
+}
+
+# sat_each_image FUNCTION: calls FUNCTION once for each image of IMAGES
+# (sat_setup), with LABEL and IMAGE set to its label and tag and POOL to
+# a directory of its own for its pool, $SCRATCH/pool-LABEL (not made).
+# All of it runs in a subshell: what FUNCTION sets is gone after.
+sat_each_image() {
+  printf '%s\n' "$IMAGES" | while read -r LABEL IMAGE; do
+    [ -n "$LABEL" ] || continue
+    POOL=$SCRATCH/pool-$LABEL
+    "$1"
+  done
+}
+
+# sat_again NAME WHAT HOSTPOOL CTPOOL [OPTION]... -- IMAGE: a start after
+# the first (sat_rule NAME), in which LINSTOR's parse must map every
+# volume at CTPOOL and attach nothing (sat_mapped), and the listing must
+# be util-linux's but for the volumes' paths (sat_same_as_ul).  WHAT
+# names the start in the FAIL when it does not run.
+sat_again() {
+  _sa_name=$1 _sa_what=$2 _sa_ct=$4
+  shift 2
+  if sat_rule "$_sa_name" "$@"; then
+    sat_mapped "$_sa_name" "$_sa_ct"
+    sat_same_as_ul "$_sa_name" "$_sa_ct"
+  else
+    fail "$LABEL: $_sa_what ran"
+  fi
+}
+
+# sat_restart CTPOOL1 CTPOOL2 NAME WHAT [OPTION]...: a satellite's
+# restart in the image (sat_each_image): three volumes in $POOL (made
+# here), the first start with $POOL bound at CTPOOL1 (sat_first_start),
+# then the start LABEL-NAME with it bound at CTPOOL2 (sat_again, WHAT
+# naming it), both with the host's /dev and the OPTIONs for podman run;
+# the volumes' devices are detached after.
+sat_restart() {
+  _rs_ct1=$1 _rs_ct2=$2 _rs_name=$3 _rs_what=$4
+  shift 4
+  mkdir "$POOL"
+  sat_first_start "$LABEL" "$POOL" "$_rs_ct1" "$@" -v "$POOL:$_rs_ct1" \
+    -v /dev:/dev -- "$IMAGE" || return 0
+  sat_again "$LABEL-$_rs_name" "$_rs_what" "$POOL" "$_rs_ct2" "$@" \
+    -v "$POOL:$_rs_ct2" -v /dev:/dev -- "$IMAGE"
+  sat_detach "$POOL"
 }
 
 # sat_mapped NAME CTPOOL: LINSTOR's parse in the start NAME mapped every

@@ -90,13 +90,9 @@ elapsed() { echo "time: $1 at $(( $(date +%s) - T0 ))s"; }
 roots_lock || exit 0
 
 # -------------------------------------------------------------- building
-build_root
-case $? in
-  0) BROOT=$GOT ;;
-  2) unsupported "$WHAT: $GOT"; exit 0 ;;
-  *) fail "$WHAT: make the $BUILD_SUITE build root (debootstrap, Build-Depends)"
-     exit 0 ;;
-esac
+root_or_end "$WHAT" "make the $BUILD_SUITE build root (debootstrap, Build-Depends)" \
+  build_root
+BROOT=$GOT
 elapsed "build root ready"
 
 if deb_build "$BROOT" "$SCRATCH/deb"; then

@@ -13,19 +13,9 @@ sat_setup "$WHAT"
 
 OLD=/var/lib/linstor-pools/pool1
 NEW=/srv/linstor/pools/moved-pool1
-printf '%s\n' "$IMAGES" | while read -r LABEL IMAGE; do
-  [ -n "$LABEL" ] || continue
-  POOL=$SCRATCH/pool-$LABEL
-  mkdir "$POOL"
-  sat_first_start "$LABEL" "$POOL" "$OLD" -v "$POOL:$OLD" -v /dev:/dev \
-    -- "$IMAGE" || continue
-  if sat_rule "$LABEL-moved" "$POOL" "$NEW" -v "$POOL:$NEW" \
-       -v /dev:/dev -- "$IMAGE"; then
-    sat_mapped "$LABEL-moved" "$NEW"
-    sat_same_as_ul "$LABEL-moved" "$NEW"
-  else
-    fail "$LABEL: the start at the new path ran"
-  fi
-  sat_detach "$POOL"
-done
+# in_image: the pool at OLD in the first start, at NEW in the second.
+in_image() {
+  sat_restart "$OLD" "$NEW" moved "the start at the new path"
+}
+sat_each_image in_image
 exit 0

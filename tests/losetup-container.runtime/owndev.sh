@@ -20,12 +20,11 @@ WHAT="the runtime's own /dev under podman"
 sat_setup "$WHAT"
 
 mkdir "$SCRATCH/ct" "$SCRATCH/ct-pool"
-printf '%s\n' "$IMAGES" | while read -r LABEL IMAGE; do
-  [ -n "$LABEL" ] || continue
-  POOL=$SCRATCH/pool-$LABEL
+# in_image: the first start with the host's /dev, the second with its own.
+in_image() {
   mkdir "$POOL"
   sat_first_start "$LABEL" "$POOL" "$POOL" -v "$POOL:$POOL" -v /dev:/dev \
-    -- "$IMAGE" || continue
+    -- "$IMAGE" || return 0
 
   OUT=$SCRATCH/out/$LABEL-owndev
   mkdir -p "$OUT"
@@ -68,5 +67,6 @@ printf '%s\n' "$IMAGES" | while read -r LABEL IMAGE; do
     [ -n "$d" ] && "$UL" -d "$d"
   done
   sat_detach "$POOL"
-done
+}
+sat_each_image in_image
 exit 0

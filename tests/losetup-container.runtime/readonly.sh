@@ -12,22 +12,12 @@ WHAT="a read-only root under podman"
 sat_setup "$WHAT"
 
 CT=/var/lib/linstor-pools/pool1
-printf '%s\n' "$IMAGES" | while read -r LABEL IMAGE; do
-  [ -n "$LABEL" ] || continue
-  POOL=$SCRATCH/pool-$LABEL
-  mkdir "$POOL"
+# in_image: the root read-only, then the restart with it so.
+in_image() {
   check "$LABEL: the root is read-only in the container" \
     pod_run "$LABEL-probe" --read-only -- "$IMAGE" \
     sh -c '! touch /usr/local/sbin/lc-probe 2>/dev/null && ! touch /lc-probe 2>/dev/null'
-  sat_first_start "$LABEL" "$POOL" "$CT" --read-only -v "$POOL:$CT" \
-    -v /dev:/dev -- "$IMAGE" || continue
-  if sat_rule "$LABEL-start2" "$POOL" "$CT" --read-only -v "$POOL:$CT" \
-       -v /dev:/dev -- "$IMAGE"; then
-    sat_mapped "$LABEL-start2" "$CT"
-    sat_same_as_ul "$LABEL-start2" "$CT"
-  else
-    fail "$LABEL: the second start ran"
-  fi
-  sat_detach "$POOL"
-done
+  sat_restart "$CT" "$CT" start2 "the second start" --read-only
+}
+sat_each_image in_image
 exit 0

@@ -15,17 +15,18 @@ WHAT="an rslave pool under podman"
 sat_setup "$WHAT"
 
 CT=/var/lib/linstor-pools
-printf '%s\n' "$IMAGES" | while read -r LABEL IMAGE; do
-  [ -n "$LABEL" ] || continue
+# in_image: the pools' parent bound rslave, the pool's file system mounted
+# after the first start began.
+in_image() {
   # The hostPath: a shared mount point of its own, so that what is
   # mounted below it propagates to the container's slave copy.
   H=$SCRATCH/pools-$LABEL
   mkdir "$H"
   if ! mount --bind "$H" "$H"; then
-    fail "$LABEL: bind $H on itself"; continue
+    fail "$LABEL: bind $H on itself"; return 0
   fi
   printf '%s\n' "$H" >>"$SCRATCH/.mounts"
-  mount --make-shared "$H" || { fail "$LABEL: make $H shared"; continue; }
+  mount --make-shared "$H" || { fail "$LABEL: make $H shared"; return 0; }
   mkdir "$H/pool1"
 
   OUT=$SCRATCH/out/$LABEL-start1
@@ -41,21 +42,17 @@ printf '%s\n' "$IMAGES" | while read -r LABEL IMAGE; do
   fs_mount ext4 "$H/pool1"
   case $? in
     0) ;;
-    2) unsupported "$LABEL: ext4 (mkfs.ext4 or the kernel's ext4)"; : >"$OUT/go"; wait; continue ;;
-    *) fail "$LABEL: mount an ext4 file system at $H/pool1"; : >"$OUT/go"; wait; continue ;;
+    2) unsupported "$LABEL: ext4 (mkfs.ext4 or the kernel's ext4)"; : >"$OUT/go"; wait; return 0 ;;
+    *) fail "$LABEL: mount an ext4 file system at $H/pool1"; : >"$OUT/go"; wait; return 0 ;;
   esac
   sat_create "$H/pool1" || fail "$LABEL: make the volumes"
   : >"$OUT/go"
   wait
   check "$LABEL: the first start ran" test "$(cat "$SCRATCH/start1.status")" = 0
-  sat_devices "$LABEL-start1" "$H/pool1" || continue
-  if sat_rule "$LABEL-start2" "$H/pool1" "$CT/pool1" -v "$H:$CT:rslave" \
-       -v /dev:/dev -- "$IMAGE"; then
-    sat_mapped "$LABEL-start2" "$CT/pool1"
-    sat_same_as_ul "$LABEL-start2" "$CT/pool1"
-  else
-    fail "$LABEL: the second start ran"
-  fi
+  sat_devices "$LABEL-start1" "$H/pool1" || return 0
+  sat_again "$LABEL-start2" "the second start" "$H/pool1" "$CT/pool1" \
+    -v "$H:$CT:rslave" -v /dev:/dev -- "$IMAGE"
   sat_detach "$H/pool1"
-done
+}
+sat_each_image in_image
 exit 0
