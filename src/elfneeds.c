@@ -18,12 +18,18 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Bounds on what is read: far above what any linker writes.  */
+/* Bounds on what is read, well above what linkers write; a file beyond
+   them is taken for one that names nothing (then counted, see
+   original.c).  Small, for the stack: this runs on every hand-over.  */
 enum
 {
   MAX_PHNUM = 256,              /* program headers */
-  MAX_DYNAMIC = 16 * 1024,      /* bytes of dynamic section looked at */
-  MAX_NEEDED = 256,             /* DT_NEEDED entries looked at */
+  MAX_LOAD = 16,                /* PT_LOAD segments kept (linkers write 2
+                                   to 5) */
+  MAX_DYNAMIC = 2048,           /* bytes of dynamic section looked at:
+                                   DT_NEEDED comes first, and 128
+                                   entries are more than any has */
+  MAX_NEEDED = 64,              /* DT_NEEDED entries looked at */
   HEAD = 2048                   /* bytes read at once from the start: the
                                    file header and, in the usual layout,
                                    every program header */
@@ -128,7 +134,7 @@ struct layout
 {
   struct segment dynamic;
   bool has_dynamic;
-  struct segment load[MAX_PHNUM];
+  struct segment load[MAX_LOAD];
   size_t n_load;
 };
 
@@ -178,7 +184,7 @@ read_layout (struct elf *e, struct layout *l)
           l->dynamic = s;
           l->has_dynamic = true;
         }
-      else if (s.type == PT_LOAD_)
+      else if (s.type == PT_LOAD_ && l->n_load < MAX_LOAD)
         l->load[l->n_load++] = s;
     }
   return l->has_dynamic;

@@ -287,9 +287,12 @@ worker_deadline (struct timespec *deadline)
 /* Lets the child PID run on any CPU this process may use but the one it
    runs on, when there is another: the scheduler starts a forked child
    on its parent's CPU, and wakes a pipe's reader on the writer's, so
-   that on two cores the child would mostly wait for the parent's scan
+   that on two cores a fed child would mostly wait for the parent's scan
    to end.  A hint only: when it cannot be given the child runs where
-   the scheduler puts it.  This process's own CPUs are never changed.  */
+   the scheduler puts it.  This process's own CPUs are never changed.
+   Only a fed child is moved: one started after a child that stalled
+   works while this process waits, and is left where the scheduler puts
+   it, so that a CPU taken by other work cannot starve it again.  */
 static void
 run_beside (pid_t pid)
 {
@@ -336,7 +339,8 @@ worker_start (worker_fn *work, void *data, int keep_fd, bool fed)
       errno = e;
       return NULL;
     }
-  run_beside (pid);
+  if (fed)
+    run_beside (pid);
   /* The parent never waits to feed: a full pipe ends the feeding.  */
   if (fed)
     fcntl (jobs[1], F_SETFL, O_NONBLOCK);

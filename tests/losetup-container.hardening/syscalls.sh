@@ -113,7 +113,7 @@ for cpus in 0 0,1; do
   taskset_ok=1
   strace -f -qq -o "$SCRATCH/cpus.st" taskset -c "$cpus" "$LC" $LIST \
     >"$SCRATCH/cpus.out" 2>"$SCRATCH/cpus.err"
-  sed -n '/execve(".*losetup-container"/,$p' "$SCRATCH/cpus.st" >"$SCRATCH/cpus.lc"
+  sed -n '/execve("[^"]*losetup-container"/,$p' "$SCRATCH/cpus.st" >"$SCRATCH/cpus.lc"
   main=$(awk '{ print $1; exit }' "$SCRATCH/cpus.lc")
   worker=$(awk -v main="$main" '$1 == main && /^[0-9]+ +(clone|clone3|fork|vfork)\(/ { print $NF; exit }' "$SCRATCH/cpus.lc")
   check "cpus $cpus: the rows are those of a free run" \
