@@ -339,11 +339,12 @@ worker_start (worker_fn *work, void *data, int keep_fd, bool fed)
       errno = e;
       return NULL;
     }
-  if (fed)
-    run_beside (pid);
   /* The parent never waits to feed: a full pipe ends the feeding.  */
   if (fed)
-    fcntl (jobs[1], F_SETFL, O_NONBLOCK);
+    {
+      run_beside (pid);
+      fcntl (jobs[1], F_SETFL, O_NONBLOCK);
+    }
   w = xzalloc (sizeof *w);
   w->pid = pid;
   w->results = results[0];
