@@ -204,7 +204,8 @@ offset_of (const struct layout *l, uint64_t addr, uint64_t size,
           && size <= s->filesz - (addr - s->vaddr))
         {
           *off = s->offset + (addr - s->vaddr);
-          return *off >= s->offset;
+          /* Neither the start nor the end may wrap around.  */
+          return *off >= s->offset && *off <= UINT64_MAX - size;
         }
     }
   return false;

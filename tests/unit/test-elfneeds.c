@@ -264,6 +264,30 @@ test_spoiled (bool is64, bool msb)
     }
 }
 
+/* A 64-bit file whose string table lies at the very end of the offsets,
+   so that the offset of a name wraps around to the real name: not read.  */
+static void
+test_wrap (bool msb)
+{
+  static const char *const names[] = { WANT };
+  size_t entry = 16, e;
+  struct image im;
+
+  make_image (&im, true, msb, names, 1);
+  CHECK (needs (&im, im.len, 0, WANT), "%s: the image before the wrap",
+         layout_name (true, msb));
+  /* A second PT_LOAD (over the PT_PHDR) maps address 0x10000 to the
+     last 16 offsets, and is 2^63 bytes long.  */
+  put_phdr (&im, 0, 1, UINT64_MAX - 15, 0x10000, (uint64_t) 1 << 63);
+  e = im.dynoff;
+  put_word (&im, e + entry / 2, 16 + im.stroff + 1);      /* DT_NEEDED */
+  put_word (&im, e + entry + entry / 2, 0x10000);         /* DT_STRTAB */
+  put_word (&im, e + 2 * entry + entry / 2, (uint64_t) 1 << 62); /* DT_STRSZ */
+  CHECK (!needs (&im, im.len, 0, WANT),
+         "%s: a name whose offset wraps around names nothing",
+         layout_name (true, msb));
+}
+
 /* Cut short anywhere before the name's end: nothing named.  */
 static void
 test_cut (bool is64, bool msb)
@@ -322,5 +346,7 @@ main (int argc, char **argv)
       test_spoiled (k & 1, k & 2);
       test_cut (k & 1, k & 2);
     }
+  test_wrap (false);
+  test_wrap (true);
   CHECK_END ();
 }
