@@ -14,6 +14,7 @@
 
 #include "elfneeds.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -138,14 +139,14 @@ struct layout
   size_t n_load;
 };
 
-/* Reads E's file header and program headers into *L.  Returns false when
-   the file is no ELF file this can read.  */
+/* Reads E's head and file header: sets E's class and byte order, and
+   *PHOFF, *PHENTSIZE and *PHNUM, the program headers' place, size and
+   count.  Returns false when the file is no ELF file this can read.  */
 static bool
-read_layout (struct elf *e, struct layout *l)
+read_header (struct elf *e, uint64_t *phoff, unsigned int *phentsize,
+             unsigned int *phnum)
 {
-  unsigned char h[64], ph[64];
-  uint64_t phoff;
-  unsigned int phentsize, phnum;
+  unsigned char h[64];
   ssize_t n;
 
   do
@@ -161,31 +162,49 @@ read_layout (struct elf *e, struct layout *l)
   e->msb = h[5] == DATA_MSB;
   if (!read_exact (e, h, e->is64 ? 64 : 52, 0))
     return false;
-  phoff = e->is64 ? get (e, h + 32, 8) : get (e, h + 28, 4);
-  phentsize = get (e, h + (e->is64 ? 54 : 42), 2);
-  phnum = get (e, h + (e->is64 ? 56 : 44), 2);
+  *phoff = e->is64 ? get (e, h + 32, 8) : get (e, h + 28, 4);
+  *phentsize = get (e, h + (e->is64 ? 54 : 42), 2);
+  *phnum = get (e, h + (e->is64 ? 56 : 44), 2);
   /* 0xffff: the count is elsewhere; no program has that many.  */
-  if (phnum == 0 || phnum > MAX_PHNUM
-      || phentsize < (e->is64 ? 56u : 32u) || phentsize > sizeof ph)
+  return (*phnum > 0 && *phnum <= MAX_PHNUM
+          && *phentsize >= (e->is64 ? 56u : 32u) && *phentsize <= 64);
+}
+
+/* Reads E's file header and program headers into *L, the headers a
+   batch per read.  Returns false when the file is no ELF file this can
+   read, or has no dynamic section.  */
+static bool
+read_layout (struct elf *e, struct layout *l)
+{
+  unsigned char batch[1024];
+  uint64_t phoff;
+  unsigned int phentsize, phnum;
+
+  if (!read_header (e, &phoff, &phentsize, &phnum)
+      || phoff > UINT64_MAX - (uint64_t) phnum * phentsize)
     return false;
   l->dynamic = (struct segment) { 0 };
   l->has_dynamic = false;
   l->n_load = 0;
-  for (unsigned int i = 0; i < phnum; i++)
+  for (unsigned int i = 0, per = sizeof batch / phentsize; i < phnum; i += per)
     {
-      struct segment s;
+      unsigned int k = phnum - i < per ? phnum - i : per;
 
-      if (phoff > UINT64_MAX - (uint64_t) i * phentsize
-          || !read_exact (e, ph, phentsize, phoff + (uint64_t) i * phentsize))
+      if (!read_exact (e, batch, (size_t) k * phentsize,
+                       phoff + (uint64_t) i * phentsize))
         return false;
-      s = segment_at (e, ph);
-      if (s.type == PT_DYNAMIC_)
+      for (unsigned int j = 0; j < k; j++)
         {
-          l->dynamic = s;
-          l->has_dynamic = true;
+          struct segment s = segment_at (e, batch + (size_t) j * phentsize);
+
+          if (s.type == PT_DYNAMIC_)
+            {
+              l->dynamic = s;
+              l->has_dynamic = true;
+            }
+          else if (s.type == PT_LOAD_ && l->n_load < MAX_LOAD)
+            l->load[l->n_load++] = s;
         }
-      else if (s.type == PT_LOAD_ && l->n_load < MAX_LOAD)
-        l->load[l->n_load++] = s;
     }
   return l->has_dynamic;
 }
@@ -276,6 +295,8 @@ elf_needs (elf_read_fn *read, void *data, const char *soname)
 static ssize_t
 read_fd (void *data, void *buf, size_t len, uint64_t off)
 {
+  static_assert (sizeof (off_t) >= 8, "pread reaches every offset");
+
   if (off > INT64_MAX)
     return 0;
   return pread (*(int *) data, buf, len, (off_t) off);

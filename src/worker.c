@@ -105,6 +105,8 @@ struct worker
   int jobs;                     /* the job pipe's write end, or -1 */
   char *buf;                    /* jobs not sent yet */
   size_t len, size;
+  bool moved;                   /* run_beside moved the child: */
+  cpu_set_t cpus;               /* the CPUs it had */
 };
 
 /* The descriptors of a child, in order.  */
@@ -284,27 +286,28 @@ worker_deadline (struct timespec *deadline)
     }
 }
 
-/* Lets the child PID run on any CPU this process may use but the one it
-   runs on, when there is another: the scheduler starts a forked child
-   on its parent's CPU, and wakes a pipe's reader on the writer's, so
-   that on two cores a fed child would mostly wait for the parent's scan
-   to end.  A hint only: when it cannot be given the child runs where
-   the scheduler puts it.  This process's own CPUs are never changed.
-   Only a fed child is moved: one started after a child that stalled
-   works while this process waits, and is left where the scheduler puts
-   it, so that a CPU taken by other work cannot starve it again.  */
+/* Lets W's child run on any CPU this process may use but the one it
+   runs on, when there is another, while it is fed: the scheduler starts
+   a forked child on its parent's CPU, and wakes a pipe's reader on the
+   writer's, so that on two cores a fed child would mostly wait for the
+   parent's scan to end.  Once the feeding ends (worker_finish) the child
+   gets every CPU back, so that a CPU taken by other work cannot hold it
+   while this process only waits.  A hint only: when it cannot be given
+   the child runs where the scheduler puts it.  This process's own CPUs
+   are never changed.  */
 static void
-run_beside (pid_t pid)
+run_beside (struct worker *w)
 {
   cpu_set_t set;
   int cpu = sched_getcpu ();
 
   if (cpu < 0 || cpu >= CPU_SETSIZE
-      || sched_getaffinity (0, sizeof set, &set) != 0
-      || !CPU_ISSET (cpu, &set) || CPU_COUNT (&set) < 2)
+      || sched_getaffinity (0, sizeof w->cpus, &w->cpus) != 0
+      || !CPU_ISSET (cpu, &w->cpus) || CPU_COUNT (&w->cpus) < 2)
     return;
+  set = w->cpus;
   CPU_CLR (cpu, &set);
-  (void) sched_setaffinity (pid, sizeof set, &set);
+  w->moved = sched_setaffinity (w->pid, sizeof set, &set) == 0;
 }
 
 struct worker *
@@ -339,16 +342,16 @@ worker_start (worker_fn *work, void *data, int keep_fd, bool fed)
       errno = e;
       return NULL;
     }
-  /* The parent never waits to feed: a full pipe ends the feeding.  */
-  if (fed)
-    {
-      run_beside (pid);
-      fcntl (jobs[1], F_SETFL, O_NONBLOCK);
-    }
   w = xzalloc (sizeof *w);
   w->pid = pid;
   w->results = results[0];
   w->jobs = jobs[1];
+  /* The parent never waits to feed: a full pipe ends the feeding.  */
+  if (fed)
+    {
+      run_beside (w);
+      fcntl (jobs[1], F_SETFL, O_NONBLOCK);
+    }
   return w;
 }
 
@@ -418,6 +421,8 @@ worker_finish (struct worker *w, worker_receive_fn *receive, void *rdata,
   send_jobs (w);
   if (w->jobs >= 0)
     close (w->jobs);
+  if (w->moved)
+    (void) sched_setaffinity (w->pid, sizeof w->cpus, &w->cpus);
   result = read_messages (w->results, deadline, receive, rdata);
   close (w->results);
   if (result != 0)

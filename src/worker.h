@@ -27,9 +27,9 @@
 
    A child may also be fed jobs through a second pipe while the parent is
    still scanning sysfs: the two then work side by side, one core each.
-   For that the parent moves such a child off its own CPU: left to
-   itself, the scheduler would keep the child on the parent's CPU,
-   waiting for the scan to end.  */
+   For that the parent moves such a child off its own CPU while it feeds
+   it: left to itself, the scheduler would keep the child on the
+   parent's CPU, waiting for the scan to end.  */
 
 #ifndef LC_WORKER_H
 #define LC_WORKER_H

@@ -103,10 +103,11 @@ check "full: the write error reported" grep -q 'write error' "$SCRATCH/full.err"
 
 # --- the CPUs -------------------------------------------------------------------
 # The worker is moved off the listing's CPU (to every other CPU it may
-# use), and only the worker: the listing's own CPUs never change.  With
-# one CPU allowed nothing is moved, and the rows are the same.  taskset(1)
-# sets its own CPUs before it runs the program in the same process: the
-# trace is read from the program's execve on.
+# use) while it is fed, and given every CPU back once the feeding ends;
+# only the worker: the listing's own CPUs never change.  With one CPU
+# allowed nothing is moved, and the rows are the same.  taskset(1) sets
+# its own CPUs before it runs the program in the same process: the trace
+# is read from the program's execve on.
 taskset_ok=
 for cpus in 0 0,1; do
   taskset -c "$cpus" true 2>/dev/null || continue
@@ -115,19 +116,25 @@ for cpus in 0 0,1; do
     >"$SCRATCH/cpus.out" 2>"$SCRATCH/cpus.err"
   sed -n '/execve("[^"]*losetup-container"/,$p' "$SCRATCH/cpus.st" >"$SCRATCH/cpus.lc"
   main=$(awk '{ print $1; exit }' "$SCRATCH/cpus.lc")
-  worker=$(awk -v main="$main" '$1 == main && /^[0-9]+ +(clone|clone3|fork|vfork)\(/ { print $NF; exit }' "$SCRATCH/cpus.lc")
   check "cpus $cpus: the rows are those of a free run" \
     cmp -s "$SCRATCH/mounts.out" "$SCRATCH/cpus.out"
   check "cpus $cpus: the listing never sets its own CPUs" \
     sh -c '! grep -qE "^$1 +sched_setaffinity\((0|$1)," "$2"' sh "$main" "$SCRATCH/cpus.lc"
-  # The CPU lists of the listing's sched_setaffinity calls.
-  moved=$(awk -v main="$main" '$1 == main && /sched_setaffinity\(/' "$SCRATCH/cpus.lc" |
-            sed 's/.*sched_setaffinity([^[]*\[\([^]]*\)\].*/\1/')
+  # The listing's sched_setaffinity calls: "PID CPU...", one line each.
+  awk -v main="$main" '$1 == main && /sched_setaffinity\(/' "$SCRATCH/cpus.lc" |
+    sed 's/.*sched_setaffinity(\([0-9]*\), [0-9]*, \[\([^]]*\)\].*/\1 \2/' \
+    >"$SCRATCH/cpus.set"
   case $cpus in
-    0) check "cpus 0: one CPU allowed, the worker is not moved" test -z "$moved" ;;
-    *) check "cpus 0,1: the worker is moved to one CPU of the two" \
-         sh -c 'grep -qE "^$1 +sched_setaffinity\($2," "$3" && { [ "$4" = 0 ] || [ "$4" = 1 ]; }' \
-         sh "$main" "$worker" "$SCRATCH/cpus.lc" "$moved" ;;
+    0) check "cpus 0: one CPU allowed, the worker is not moved" \
+         test ! -s "$SCRATCH/cpus.set" ;;
+    *) worker=none first= more=
+       read -r worker first more <"$SCRATCH/cpus.set"
+       check "cpus 0,1: the worker, another traced process ($worker), is moved to one CPU of the two" \
+         sh -c '[ "$1" != "$2" ] && grep -q "^$1 " "$3" && [ -z "$5" ] && { [ "$4" = 0 ] || [ "$4" = 1 ]; }' \
+         sh "$worker" "$main" "$SCRATCH/cpus.lc" "$first" "$more"
+       check "cpus 0,1: then given both back, and nothing else set" \
+         sh -c '[ "$(sed -n 2p "$1")" = "$2 0 1" ] && [ "$(wc -l <"$1")" = 2 ]' \
+         sh "$SCRATCH/cpus.set" "$worker" ;;
   esac
 done
 if [ -z "$taskset_ok" ]; then

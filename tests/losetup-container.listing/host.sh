@@ -99,8 +99,9 @@ exec "$@"'
 
 # write_errors LABEL PREFIX...: the listing to /dev/full and to a closed
 # pipe (SIGPIPE ignored, as some callers run us; the program starts once
-# the reader has gone, so that every write fails), each program run by
-# PREFIX (within $RUN); the messages go to $SCRATCH/LABEL.*.
+# a write has failed, the reader gone, so that every write fails), each
+# program run by PREFIX (within $RUN); the messages go to
+# $SCRATCH/LABEL.*.
 write_errors() {
   _l=$1; shift
   # shellcheck disable=SC2086
@@ -113,7 +114,8 @@ write_errors() {
   for _w in ours theirs; do
     [ $_w = ours ] && _p=$OURS || _p=$THEIRS
     # shellcheck disable=SC2086
-    $RUN "$@" sh -c 'trap "" PIPE; sleep 0.2; exec "$@"' sh $_p $LIST \
+    $RUN "$@" sh -c 'trap "" PIPE; while printf x 2>/dev/null; do :; done
+                     exec "$@"' sh $_p $LIST \
       2>"$SCRATCH/$_l.pipe.$_w" | true
   done
   check "$_l: closed pipe: the same on stderr as losetup" \

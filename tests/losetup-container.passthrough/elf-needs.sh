@@ -17,10 +17,12 @@ if ! command -v readelf >/dev/null 2>&1; then
 fi
 
 # files DIR...: prints up to 120 regular files of each DIR (programs and
-# shared libraries), sorted, one per line, and util-linux losetup's.
+# shared libraries) that this user may read, sorted, one per line, and
+# util-linux losetup's.
 files() {
   for _d; do
-    find "$_d" -maxdepth 1 -type f 2>/dev/null | LC_ALL=C sort | head -n 120
+    find "$_d" -maxdepth 1 -type f -readable 2>/dev/null | LC_ALL=C sort |
+      head -n 120
   done
   for _d; do
     [ -f "$_d/losetup" ] && echo "$_d/losetup"
@@ -59,7 +61,14 @@ check_tree() {
 }
 
 check_tree "this machine" ""
-# Another architecture's root: its files are read, never run.
+# Another architecture's root: its files are read, never run, under the
+# cache's lock (shared: no run may remake a root meanwhile).
+[ -r "$CACHE/.lock" ] || exit 0
+exec 9<"$CACHE/.lock"
+if ! flock -s -w 600 9; then
+  fail "the cache $CACHE stayed locked"
+  exit 0
+fi
 for _root in "$CACHE"/*-*; do
   case $_root in *.stamp|*.new|*/build-*|*/cross-*|*/deb-*|*/podman) continue ;; esac
   [ -d "$_root/usr/bin" ] || continue

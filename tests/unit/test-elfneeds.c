@@ -26,7 +26,7 @@
 /* An image and where its parts lie.  */
 struct image
 {
-  unsigned char b[1024];
+  unsigned char b[8192];
   size_t len;
   bool is64, msb;
   size_t phoff, dynoff, dynlen, stroff, strsz;
@@ -128,7 +128,8 @@ struct source
 {
   const struct image *im;
   size_t len, step;
-  bool eintr_once;
+  bool eintr;                   /* every other call fails with EINTR */
+  bool failed_last;
 };
 
 static ssize_t
@@ -136,12 +137,13 @@ read_image (void *data, void *buf, size_t len, uint64_t off)
 {
   struct source *s = data;
 
-  if (s->eintr_once)
+  if (s->eintr && !s->failed_last)
     {
-      s->eintr_once = false;
+      s->failed_last = true;
       errno = EINTR;
       return -1;
     }
+  s->failed_last = false;
   if (off >= s->len)
     return 0;
   if (len > s->len - off)
@@ -155,7 +157,7 @@ read_image (void *data, void *buf, size_t len, uint64_t off)
 static bool
 needs (const struct image *im, size_t len, size_t step, const char *soname)
 {
-  struct source s = { im, len, step, step == 1 };
+  struct source s = { im, len, step, step == 1, false };
 
   return elf_needs (read_image, &s, soname);
 }
@@ -183,7 +185,7 @@ test_found (bool is64, bool msb)
   make_image (&im, is64, msb, first, 2);
   CHECK (needs (&im, im.len, 0, WANT), "%s: named first", l);
   CHECK (needs (&im, im.len, 0, "libc.so.6"), "%s: the other name too", l);
-  CHECK (needs (&im, im.len, 1, WANT), "%s: a byte per read, EINTR once", l);
+  CHECK (needs (&im, im.len, 1, WANT), "%s: a byte per read, EINTR every other call", l);
   make_image (&im, is64, msb, middle, 3);
   CHECK (needs (&im, im.len, 0, WANT), "%s: named among others", l);
   make_image (&im, is64, msb, last, 2);
@@ -262,6 +264,77 @@ test_spoiled (bool is64, bool msb)
       CHECK (!needs (&im, im.len, 0, WANT), "%s: %s: names nothing", l,
              spoils[i].what);
     }
+}
+
+/* Makes *IM as a program needing NAMES would be laid out once a tool
+   such as patchelf has moved things: the program headers at the end,
+   past the head read at once and more than one batch of them; the
+   dynamic section with DT_STRTAB before DT_NEEDED; the names in a
+   second PT_LOAD whose addresses are not its offsets plus BASE.  */
+static void
+make_moved_image (struct image *im, bool is64, bool msb,
+                  const char *const *names, int n)
+{
+  size_t phsize = is64 ? 56 : 32, entry = is64 ? 16 : 8, at;
+  const uint64_t straddr = 0x900000;
+  int nph = 40;
+
+  make_image (im, is64, msb, NULL, 0);
+  memset (im->b + 64, 0, sizeof im->b - 64);
+  im->dynoff = 2100;
+  im->stroff = 2400;
+  at = im->stroff + 1;
+  for (int i = 0; i < n; i++)
+    {
+      strcpy ((char *) im->b + at, names[i]);
+      at += strlen (names[i]) + 1;
+    }
+  im->strsz = at - im->stroff;
+  at = im->dynoff;
+  put_word (im, at, 5);         /* DT_STRTAB */
+  put_word (im, at + entry / 2, straddr);
+  at += entry;
+  put_word (im, at, 10);        /* DT_STRSZ */
+  put_word (im, at + entry / 2, im->strsz);
+  at += entry;
+  for (int i = 0, o = 1; i < n; o += strlen (names[i]) + 1, i++, at += entry)
+    {
+      put_word (im, at, 1);     /* DT_NEEDED */
+      put_word (im, at + entry / 2, o);
+    }
+  at += entry;                  /* DT_NULL */
+  im->dynlen = at - im->dynoff;
+  im->phoff = 2800;
+  put (im, is64 ? 32 : 28, im->phoff, is64 ? 8 : 4);
+  put (im, is64 ? 56 : 44, nph, 2);
+  im->len = im->phoff + nph * phsize;
+  /* Headers 0 to 36 are PT_NULL; then the dynamic section and the two
+     loaded segments.  */
+  put_phdr (im, nph - 3, 2, im->dynoff, BASE + im->dynoff, im->dynlen);
+  put_phdr (im, nph - 2, 1, 0, BASE, im->stroff);
+  put_phdr (im, nph - 1, 1, im->stroff, straddr, im->strsz);
+}
+
+static void
+test_moved (bool is64, bool msb)
+{
+  static const char *const names[] = { "libc.so.6", WANT };
+  const char *l = layout_name (is64, msb);
+  struct image im;
+
+  make_moved_image (&im, is64, msb, names, 2);
+  CHECK (im.len <= sizeof im.b && im.phoff > 2048, "%s: moved image made",
+         l);
+  CHECK (needs (&im, im.len, 0, WANT), "%s: moved: found through the "
+         "second PT_LOAD's offset", l);
+  CHECK (needs (&im, im.len, 1, WANT), "%s: moved: a byte per read, EINTR "
+         "every other call", l);
+  CHECK (!needs (&im, im.len, 0, "libmount.so.1"), "%s: moved: another "
+         "name not found", l);
+  /* The second PT_LOAD taken away: the names are at no loaded address.  */
+  put_phdr (&im, 39, 0, 0, 0, 0);
+  CHECK (!needs (&im, im.len, 0, WANT), "%s: moved: without the names' "
+         "segment, nothing named", l);
 }
 
 /* A 64-bit file whose string table lies at the very end of the offsets,
@@ -345,6 +418,7 @@ main (int argc, char **argv)
       test_found (k & 1, k & 2);
       test_spoiled (k & 1, k & 2);
       test_cut (k & 1, k & 2);
+      test_moved (k & 1, k & 2);
     }
   test_wrap (false);
   test_wrap (true);
