@@ -29,19 +29,15 @@ files() {
   done
 }
 
-# agree LABEL SONAME LIST: each file of the file LIST, as elf-needs and
-# as readelf see it.
+# agree LABEL SONAME LIST NEEDED: each file of the file LIST, as
+# elf-needs sees it and as readelf saw it (NEEDED: for each file of LIST
+# in order, a line of the names that "readelf -d" lists as NEEDED).
 agree() {
   _n=$(wc -l <"$3")
   tr '\n' '\0' <"$3" | xargs -0 "$HELPERS/elf-needs" "$2" >"$SCRATCH/got" 2>&1
-  while IFS= read -r _f; do
-    if readelf -d "$_f" 2>/dev/null |
-         awk -v want="[$2]" '/\(NEEDED\)/ && $NF == want { found = 1 } END { exit !found }'; then
-      echo "yes $_f"
-    else
-      echo "no $_f"
-    fi
-  done <"$3" >"$SCRATCH/want"
+  paste -d '\n' "$4" "$3" |
+    awk -v want="$2" 'NR % 2 == 1 { yes = 0; for (i = 1; i <= NF; i++) if ($i == want) yes = 1; next }
+                      { print (yes ? "yes " : "no ") $0 }' >"$SCRATCH/want"
   _yes=$(grep -c '^yes ' "$SCRATCH/want")
   if cmp -s "$SCRATCH/got" "$SCRATCH/want"; then
     pass "$1: $2: $_n files as readelf reads them ($_yes need it)"
@@ -51,12 +47,18 @@ agree() {
   fi
 }
 
-# check_tree LABEL ROOT: the programs and libraries of ROOT.
+# check_tree LABEL ROOT: the programs and libraries of ROOT, each read
+# once by readelf.
 check_tree() {
-  files "$2/usr/sbin" "$2/usr/bin" "$2"/usr/lib/*-linux-gnu* >"$SCRATCH/list"
+  files "$2/usr/sbin" "$2/usr/bin" "$2"/usr/lib/*-linux-gnu* |
+    awk '!seen[$0]++' >"$SCRATCH/list"
   grep -q . "$SCRATCH/list" || { fail "$1: no files under $2"; return; }
+  while IFS= read -r _f; do
+    readelf -d "$_f" 2>/dev/null |
+      awk '/\(NEEDED\)/ { n = $NF; gsub(/^\[|\]$/, "", n); printf "%s ", n } END { print "" }'
+  done <"$SCRATCH/list" >"$SCRATCH/needed"
   for _so in libsmartcols.so.1 libc.so.6 libmount.so.1; do
-    agree "$1" "$_so" "$SCRATCH/list"
+    agree "$1" "$_so" "$SCRATCH/list" "$SCRATCH/needed"
   done
 }
 
