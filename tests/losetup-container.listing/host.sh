@@ -46,10 +46,20 @@ check "no trailing spaces" sh -c '! grep -q " \$" "$1"' sh "$SCRATCH/ours"
 check "header first" sh -c 'head -n 1 "$1" | grep -q "^NAME  *BACK-FILE\$"' \
   sh "$SCRATCH/ours"
 
+# only_devices LOOPNAME...: prints a script for "unshare -m sh -c" that
+# shows the command it runs a /sys/block with the devices LOOPNAME alone
+# (a tmpfs with links to them), in the command's own mount namespace.
+only_devices() {
+  printf '%s\n' 'mount -t tmpfs lc-only /sys/block || exit 99' \
+    "for d in $*; do" \
+    '  ln -s "/sys/devices/virtual/block/$d" "/sys/block/$d" || exit 99' \
+    'done' 'exec "$@"'
+}
+
 # No device in use: nothing at all, not even the header.  Other devices
-# may be bound on this machine, so an empty tmpfs over /sys/block, in a
-# mount namespace of the command's own, stands for a kernel with none.
-hide_devices='mount -t tmpfs lc-empty /sys/block && exec "$@"'
+# may be bound on this machine, so an empty /sys/block stands for a
+# kernel with none.
+hide_devices=$(only_devices)
 # shellcheck disable=SC2086
 same_output "no device in use: same bytes as losetup" \
   $RUN unshare -m sh -c "$hide_devices" sh "$LC" $LIST -- \
@@ -87,15 +97,10 @@ fi
 # with every device in /sys/block, then with this script's alone.  With
 # many devices bound on the machine the table outgrows stdio's buffer;
 # the write then fails before the end and neither program learns the
-# reason, so the reason and the silence are checked with a short table,
-# in a mount namespace of the command's own: a tmpfs over /sys/block with
-# links to this script's devices only.
+# reason, so the reason and the silence are checked with a short table:
+# this script's devices alone in /sys/block.
 as_losetup
-ours_only='mount -t tmpfs lc-ours /sys/block || exit 99
-for d in '"$(cut -f 1 "$SCRATCH/devices" | sed 's|.*/||' | tr '\n' ' ')"'; do
-  ln -s "/sys/devices/virtual/block/$d" "/sys/block/$d" || exit 99
-done
-exec "$@"'
+ours_only=$(only_devices $(cut -f 1 "$SCRATCH/devices" | sed 's|.*/||'))
 
 # write_errors LABEL PREFIX...: the listing to /dev/full and to a closed
 # pipe (SIGPIPE ignored, as some callers run us; the program starts once
