@@ -112,8 +112,7 @@ taskset_ok=
 for cpus in 0 0,1; do
   taskset -c "$cpus" true 2>/dev/null || continue
   taskset_ok=1
-  strace -f -qq -o "$SCRATCH/cpus.st" taskset -c "$cpus" "$LC" $LIST \
-    >"$SCRATCH/cpus.out" 2>"$SCRATCH/cpus.err"
+  traced cpus taskset -c "$cpus" "$LC" $LIST
   sed -n '/execve("[^"]*losetup-container"/,$p' "$SCRATCH/cpus.st" >"$SCRATCH/cpus.lc"
   main=$(awk '{ print $1; exit }' "$SCRATCH/cpus.lc")
   check "cpus $cpus: the rows are those of a free run" \
