@@ -38,21 +38,7 @@ load (const char *soname, const struct dynlib_sym *syms, size_t n,
 bool
 dynlib_open (struct dynlib *lib, const char **why)
 {
-  if (lib->users == 0)
-    {
-      lib->handle = load (lib->soname, lib->syms, lib->n, why);
-      if (lib->handle == NULL)
-        return false;
-    }
-  lib->users++;
-  return true;
-}
-
-void
-dynlib_close (struct dynlib *lib)
-{
-  if (lib->users == 0 || --lib->users > 0)
-    return;
-  dlclose (lib->handle);
-  lib->handle = NULL;
+  if (lib->handle == NULL)
+    lib->handle = load (lib->soname, lib->syms, lib->n, why);
+  return lib->handle != NULL;
 }

@@ -84,33 +84,24 @@ struct dynlib_sym
 
 /* A library loaded on demand, the one way both libraries are loaded:
    its soname and the functions to look up (write it with DYNLIB_INIT,
-   at file scope, next to its DYNLIB_NOTE), and while it is open its
-   handle and how many users hold it.  Each dynlib_open that succeeds is
-   paired with one dynlib_close.  */
+   at file scope, next to its DYNLIB_NOTE), and once loaded its handle,
+   which is never closed.  */
 struct dynlib
 {
   const char *soname;
   const struct dynlib_sym *syms;
   size_t n;
   void *handle;                 /* NULL: not loaded */
-  unsigned int users;           /* the dynlib_open calls not yet closed */
 };
 
 /* The dynlib for SONAME whose functions are the entries of the array
    SYMS (static, of DYNLIB_SYM entries); not loaded.  */
 #define DYNLIB_INIT(soname, syms) \
-  { (soname), (syms), sizeof (syms) / sizeof *(syms), NULL, 0 }
-/* The dynlib for SONAME with no function: opening it tells whether the
-   library loads.  */
-#define DYNLIB_INIT_PROBE(soname) { (soname), NULL, 0, NULL, 0 }
+  { (soname), (syms), sizeof (syms) / sizeof *(syms), NULL }
 
-/* Adds a user to LIB: the first one opens its soname with dlopen() and
+/* Loads LIB unless it is loaded: opens its soname with dlopen() and
    stores the address of each function in its slot.  Returns true when
    LIB is loaded, or false, with dlerror()'s reason in *WHY, when the
    library or a function is missing (LIB is then not loaded).  */
 bool dynlib_open (struct dynlib *lib, const char **why);
-
-/* Removes a user from LIB (none: does nothing); the last one unloads
-   it, after which the function pointers must not be called.  */
-void dynlib_close (struct dynlib *lib);
 #endif /* LC_DYNLIB_H */

@@ -11,24 +11,38 @@
    multibyte-aware width and escaping of every byte.  libsmartcols prints
    every other table.  It is loaded with dlopen() when it is needed, not
    linked: every call handed over to the original losetup would otherwise
-   pay for loading it, for nothing.
+   pay for loading it, for nothing.  One handle, never closed, serves the
+   version, the check that losetup could start, and the table.
 
    DESIGN: this process reads sysfs and looks at nodes with stat() only,
    which never wait on a backing file's file system, so it can always
-   print util-linux's rows by itself.  What may wait there (the ioctl on
-   a proven node, the resolver's stat() calls and mount table) runs in a
-   worker process (worker.h), fed the proven devices while the scan goes
-   on; each device whose answer does not come within WORKER_WAIT_MS keeps
-   util-linux's row.  No worker is started when no device needs one.  */
+   print util-linux's rows by itself.  (Without /sys/block, where the
+   ioctl is losetup's only source, it waits on the backing file's file
+   system as losetup does.)  What may wait there (the ioctl on a proven
+   node, the resolver's stat() calls and mount table) runs in one child
+   process (worker.h), forked at the first device listed, once the names
+   in /sys/block are read.  The two share one area of memory: a slot per
+   entry, and an arena for the texts.  The child reads entries from the
+   first on, each with its answer; this process reads them from the last
+   on, and the two meet where an entry is already taken (owner, set with
+   one compare-and-swap): on two cores each reads about half, with no
+   system call and no wake-up between them.  The child then answers the
+   entries this process read.  An entry whose answer does not come within
+   the bounds of worker.h keeps util-linux's row.  */
 
 #include "system.h"
 
 #include "listing.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -36,7 +50,6 @@
 
 #include "columns.h"
 #include "dynlib.h"
-#include "fdbatch.h"
 #include "worker.h"
 #include "error.h"
 #include "i18n.h"
@@ -45,7 +58,6 @@
 #include "loopdev.h"
 #include "mounts.h"
 #include "resolve.h"
-#include "ulprobe.h"
 #include "ulversions.h"
 
 /* The kernel hands over 64-bit inode numbers (lo_inode), and XFS and
@@ -83,6 +95,7 @@ stat_path (const char *path, dev_t *dev, uint64_t *ino,
 /* The libsmartcols functions used, one a line: scols_NAME becomes the
    member NAME of SC, filled from SMARTCOLS_SYMS (see DYNLIB_FUNCTIONS).  */
 #define SMARTCOLS_FUNCTIONS(X) \
+  X (get_library_version) \
   X (init_debug) \
   X (new_table) \
   X (table_enable_raw) \
@@ -103,34 +116,35 @@ DYNLIB_NOTE ("table", "prints the listing", "required", SMARTCOLS_SONAME);
 static struct dynlib smartcols = DYNLIB_INIT (SMARTCOLS_SONAME,
                                               smartcols_syms);
 
-/* Loads libsmartcols into SC, once: it stays loaded until the listing
-   is printed (list_backing_files closes it).  Returns true when it is
-   loaded; false with the reason in *WHY.  */
-static bool
-try_load_smartcols (const char **why)
+bool
+smartcols_load (const char **why)
 {
-  return smartcols.users > 0 || dynlib_open (&smartcols, why);
+  return dynlib_open (&smartcols, why);
 }
 
-/* Loads libsmartcols into SC, or exits with a message.  */
-static void
-load_smartcols (void)
+unsigned int
+ul_installed_version (void)
 {
-  const char *why = NULL;
+  static unsigned int version;
+  static bool known;
+  const char *s = NULL, *why;
 
-  /* util-linux losetup cannot start without all of it: its loader
-     exits with 127 (see main.c), and so does this, in the loader's
-     words.  */
-  if (!try_load_smartcols (&why))
-    error (127, 0, "error while loading shared libraries: %s", why);
+  if (!known)
+    {
+      if (smartcols_load (&why))
+        sc.get_library_version (&s);
+      version = ul_parse_version (s);
+      known = true;
+    }
+  return version;
 }
 
+/* Returns a new table for util-linux VERSION; libsmartcols is loaded.  */
 static struct libscols_table *
-new_table (void)
+new_table (unsigned int version)
 {
   struct libscols_table *tb;
 
-  load_smartcols ();
   sc.init_debug (0);
   tb = sc.new_table ();
   if (tb == NULL)
@@ -142,7 +156,7 @@ new_table (void)
     {
       const struct lc_column_info *col = lc_column_info (c);
       int flags = (c == LC_COLUMN_BACK_FILE
-                   && ul_has (ul_installed_version (), UL_BACK_FILE_NOEXTREMES)
+                   && ul_has (version, UL_BACK_FILE_NOEXTREMES)
                    ? SCOLS_FL_NOEXTREMES : 0);
 
       if (sc.table_new_column (tb, col->name, col->whint, flags) == NULL)
@@ -176,9 +190,9 @@ add_row (struct libscols_table *tb, char *name, char *file)
 
 /* Prints the N rows at ROWS with libsmartcols, which frees the strings.  */
 static int
-print_with_smartcols (struct row *rows, size_t n)
+print_with_smartcols (struct row *rows, size_t n, unsigned int version)
 {
-  struct libscols_table *tb = new_table ();
+  struct libscols_table *tb = new_table (version);
   int rc;
 
   for (size_t i = 0; i < n; i++)
@@ -247,39 +261,143 @@ print_plain (const struct row *rows, size_t n)
   return true;
 }
 
-/* One device listed, and what the worker found for it.  */
-struct entry
+/* Who reads an entry (a slot's owner).  */
+enum { SLOT_FREE, SLOT_CHILD, SLOT_PARENT };
+/* What a slot holds (its state's bits).  */
+enum { SLOT_SCANNED = 1, SLOT_ANSWERED = 2 };
+
+/* One /sys/block entry, in the memory the listing shares with its
+   child.  */
+struct slot
+{
+  atomic_uchar owner;
+  atomic_uchar state;
+  bool listed;                  /* util-linux lists it */
+  /* F's text is in this process's memory only (the arena was full):
+     the child reads the entry again.  */
+  bool private_text;
+  bool given_up;                /* a child was stuck on it */
+  struct loop_facts f;          /* the text in the arena */
+  char *path;                   /* the answer, in the arena; NULL: none */
+};
+
+/* The memory shared with the child (mapped before the fork, at the same
+   address in both), or private when there is no child.  */
+struct shared
+{
+  atomic_uint beat;             /* bumped by the child as it works */
+  atomic_size_t current;        /* the slot the child answers */
+  atomic_size_t used;           /* bytes of the arena taken */
+  size_t arena_size;            /* 0: no arena */
+  char *arena;
+  size_t map_size;              /* 0: not mapped, but allocated */
+  struct slot slots[];
+};
+
+/* Arena bytes for each entry: enough for a text and an answer of the
+   usual sizes; longer ones take the room others left.  */
+#define ARENA_PER_ENTRY 1024
+
+/* One listing.  */
+struct listing
+{
+  struct loop_scan *scan;
+  unsigned int version;
+  char **names;                 /* the /sys/block entries; NULL without */
+  size_t n;                     /* entries, and slots */
+  struct shared *sh;
+  size_t start;                 /* the first slot the child answers */
+  struct worker w;
+  void (*trace) (const char *line);
+  struct resolver *r;           /* the child's, made on first use */
+  struct mount_table *mounts;
+};
+
+/* Returns a copy of S in SH's arena, or NULL when it does not fit.  */
+static char *
+arena_copy (struct shared *sh, const char *s)
+{
+  size_t len = strlen (s) + 1;
+  size_t at = atomic_fetch_add (&sh->used, len);
+
+  if (sh->arena_size < len || at > sh->arena_size - len)
+    return NULL;
+  return memcpy (sh->arena + at, s, len);
+}
+
+/* Makes the memory for N slots: shared with a child (SHARED), or not.
+   Returns NULL when it cannot be shared.  */
+static struct shared *
+new_shared (size_t n, bool shared)
+{
+  size_t slots = sizeof (struct shared) + n * sizeof (struct slot);
+  size_t arena = n * ARENA_PER_ENTRY + 65536;
+  struct shared *sh;
+
+  if (!shared)
+    sh = xzalloc (slots);
+  else
+    {
+      void *p = mmap (NULL, slots + arena, PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (p == MAP_FAILED)
+        return NULL;
+      sh = p;
+      sh->map_size = slots + arena;
+      sh->arena = (char *) p + slots;
+      sh->arena_size = arena;
+    }
+  atomic_init (&sh->current, SIZE_MAX);
+  return sh;
+}
+
+/* Puts F, read for slot S, into S.  */
+static void
+fill_slot (struct shared *sh, struct slot *s, struct loop_facts *f,
+           bool listed)
+{
+  char *text = f->sysfs_path;
+
+  s->listed = listed;
+  s->f = *f;
+  if (text != NULL && (s->f.sysfs_path = arena_copy (sh, text)) != NULL)
+    free (text);
+  else
+    {
+      s->f.sysfs_path = text;
+      s->private_text = text != NULL;
+    }
+  atomic_fetch_or_explicit (&s->state, SLOT_SCANNED, memory_order_release);
+}
+
+/* Reads entry I into its slot.  Returns 0, or -errno when the system ran
+   short (nothing is known of the entry then).  */
+static int
+scan_slot (struct listing *l, size_t i)
 {
   struct loop_facts f;
-  char *path;                   /* the corrected path, malloc'd; or NULL */
-  bool answered;                /* the worker's answer came */
-};
+  int rc = loop_scan_entry (l->scan, l->names[i], &f);
 
-/* What the workers work on (each has its copy of the parent's memory,
-   as it was at its fork).  */
-struct job
-{
-  struct entry *entries;
-  size_t n;
-  size_t start;                 /* the first entry a worker takes */
-  void (*trace) (const char *line);
-};
+  if (rc >= 0)
+    fill_slot (l->sh, &l->sh->slots[i], &f, rc > 0);
+  return rc < 0 ? rc : 0;
+}
 
-/* The kinds of the worker's messages.  */
-enum
+/* Takes slot I for WHO; false when the other has it.  */
+static bool
+claim (struct listing *l, size_t i, unsigned char who)
 {
-  MSG_TRACE,                    /* a trace line */
-  MSG_PATH,                     /* the device's corrected path */
-  MSG_NONE                      /* no correction: util-linux's row */
-};
+  unsigned char free_slot = SLOT_FREE;
 
-/* The kinds of the jobs fed to a worker: a proven node, with or without
-   a sysfs text.  */
-enum
+  return atomic_compare_exchange_strong (&l->sh->slots[i].owner,
+                                         &free_slot, who);
+}
+
+static bool
+has (const struct slot *s, unsigned char bit)
 {
-  JOB_NO_SYSFS,
-  JOB_SYSFS
-};
+  return (atomic_load_explicit (&s->state, memory_order_acquire) & bit) != 0;
+}
 
 /* Returns a new resolver and, in *MOUNTS, its mount table (both freed by
    the caller), tracing to TRACE.  The one place where the resolver
@@ -297,327 +415,320 @@ new_resolver (void (*trace) (const char *line), struct mount_table **mounts)
   return resolver_new (&ops, secure_getenv (ENV_BIND_MOUNTS));
 }
 
-/* Returns what the resolver gets for F.  */
-static struct resolve_input
-resolve_input_of (const struct loop_facts *f)
-{
-  struct resolve_input in = {
-    .name = f->device,
-    .sysfs_path = f->sysfs_path,
-    .info = &f->info,
-  };
-  return in;
-}
-
-/* Returns true when a worker works on E: when there is a trace (every
-   device's lines come in order from the worker), or when E has a node to
-   open or facts to try.  Any other device has nothing to be proven: its
-   row is util-linux's.  */
-static bool
-worker_takes (const struct job *job, const struct entry *e)
-{
-  return job->trace != NULL || e->f.proven || e->f.info.valid;
-}
-
-/* In the worker: where the resolver's trace lines go.  */
-static struct worker_out *worker_trace_out;
-
 static void
-worker_trace (const char *line)
+tracef (const struct listing *l, const char *fmt, ...)
+  _GL_ATTRIBUTE_FORMAT_PRINTF_STANDARD (2, 3);
+
+/* A line of L's trace, if there is one.  */
+static void
+tracef (const struct listing *l, const char *fmt, ...)
 {
-  worker_send (worker_trace_out, 0, MSG_TRACE, line, strlen (line));
+  va_list ap;
+  char *line;
+
+  if (l->trace == NULL)
+    return;
+  va_start (ap, fmt);
+  line = xvasprintf (fmt, ap);
+  va_end (ap);
+  l->trace (line);
+  free (line);
 }
 
-/* In the worker: the ioctl on F's node when it is proven, and the
-   resolution, everything that may wait on a backing file's file system;
-   the answer for entry INDEX goes to OUT.  */
+/* In the child: the answer for slot I, whose facts are F (the slot's, or
+   a copy of the child's own): the ioctl on a proven node and the
+   resolution, everything that may wait on a backing file's file
+   system.  */
 static void
-work_on (struct resolver *r, struct fd_batch *nodes, int dev_fd,
-         struct worker_out *out, uint32_t index, struct loop_facts *f)
+answer (struct listing *l, size_t i, struct loop_facts *f)
 {
+  struct shared *sh = l->sh;
+  char key[sizeof "loop" + 10];
   struct resolve_input in;
   char *path;
-  int fd;
+  pid_t waiting;
 
-  if (f->proven)
+  atomic_store (&sh->current, i);
+  atomic_fetch_add (&sh->beat, 1);
+  snprintf (key, sizeof key, "loop%" PRIu32, f->entry_number);
+  waiting = worker_marked (key, f->sysfs_path);
+  if (waiting != 0)
+    tracef (l, "%s: a process of an earlier listing (pid %jd) still waits "
+            "on it: printing the sysfs path", f->device, (intmax_t) waiting);
+  else
     {
-      loop_read_info (dev_fd, f, &fd);
-      fd_batch_add (nodes, fd);
+      if (f->proven)
+        loop_read_info (l->scan, f);
+      if (l->r == NULL)
+        l->r = new_resolver (l->trace, &l->mounts);
+      in = (struct resolve_input) { .name = f->device,
+                                    .sysfs_path = f->sysfs_path,
+                                    .info = &f->info };
+      path = resolve (l->r, &in);
+      if (path != NULL)
+        sh->slots[i].path = arena_copy (sh, path);
+      free (path);
     }
-  in = resolve_input_of (f);
-  path = resolve (r, &in);
-  worker_send (out, index, path != NULL ? MSG_PATH : MSG_NONE, path,
-               path != NULL ? strlen (path) : 0);
-  free (path);
+  atomic_fetch_or_explicit (&sh->slots[i].state, SLOT_ANSWERED,
+                            memory_order_release);
+  atomic_fetch_add (&sh->beat, 1);
 }
 
-/* Feeds W entry INDEX, a proven node: its number, name and sysfs text.
-   Returns false when W takes no more.  */
+/* The child: from its start on, each entry that is free is read, and
+   each one listed is answered.  An entry the parent is reading at that
+   moment (the one where the two meet) is read here too, for the child
+   only.  A shortage ends the child: the parent reads what is left.  */
+static void
+child_work (void *arg)
+{
+  struct listing *l = arg;
+
+  loop_scan_reopen (l->scan);
+  for (size_t i = l->start; i < l->n; i++)
+    {
+      struct slot *s = &l->sh->slots[i];
+      struct loop_facts own, *f = &s->f;
+      bool listed;
+
+      if (claim (l, i, SLOT_CHILD) && scan_slot (l, i) != 0)
+        break;
+      if (has (s, SLOT_SCANNED) && !s->private_text)
+        listed = s->listed;
+      else
+        {
+          int rc = loop_scan_entry (l->scan, l->names[i], &own);
+          if (rc < 0)
+            break;
+          listed = rc > 0;
+          f = &own;
+        }
+      if (listed && !s->given_up)
+        answer (l, i, f);
+      if (f == &own)
+        free (own.sysfs_path);
+    }
+  resolver_free (l->r);
+  mounts_free (l->mounts);
+}
+
+/* Starts a child that answers the slots from START on, unless this is
+   process 1 of a PID namespace: the namespace cannot end while a child
+   waits in the kernel, nor could the listing, so none is started
+   there.  */
 static bool
-feed_entry (struct worker *w, uint32_t index, const struct loop_facts *f)
+start_child (struct listing *l, size_t start)
 {
-  size_t dlen = strlen (f->device) + 1;
-  size_t slen = f->sysfs_path != NULL ? strlen (f->sysfs_path) : 0;
-  char *bytes = xmalloc (sizeof f->entry_number + dlen + slen);
-  bool taken;
-
-  memcpy (bytes, &f->entry_number, sizeof f->entry_number);
-  memcpy (bytes + sizeof f->entry_number, f->device, dlen);
-  if (slen > 0)
-    memcpy (bytes + sizeof f->entry_number + dlen, f->sysfs_path, slen);
-  taken = worker_feed (w, index, f->sysfs_path != NULL ? JOB_SYSFS
-                       : JOB_NO_SYSFS, bytes,
-                       sizeof f->entry_number + dlen + slen);
-  free (bytes);
-  return taken;
-}
-
-/* In the worker: fills *F from a job fed (KIND, BYTES, LEN bytes);
-   F->sysfs_path points into BYTES.  Returns false for a job that does
-   not read as one.  */
-static bool
-facts_from_job (struct loop_facts *f, uint32_t kind, const char *bytes,
-                size_t len)
-{
-  const char *device = bytes + sizeof f->entry_number;
-  size_t dlen;
-
-  memset (f, 0, sizeof *f);
-  if (len < sizeof f->entry_number + 1)
+  if (l->sh->arena_size == 0 || getpid () == 1)
     return false;
-  dlen = strlen (device);
-  if (dlen >= sizeof f->device
-      || sizeof f->entry_number + dlen > len)
-    return false;
-  memcpy (&f->entry_number, bytes, sizeof f->entry_number);
-  memcpy (f->device, device, dlen + 1);
-  f->proven = true;
-  f->sysfs_path = kind == JOB_SYSFS ? (char *) device + dlen + 1 : NULL;
-  return true;
+  l->start = start;
+  atomic_store (&l->sh->current, SIZE_MAX);
+  return worker_start (&l->w, child_work, l);
 }
 
-/* The worker's work: the entries it takes from JOB's start, then the
-   jobs fed to it, if any.  */
 static void
-work (void *data, int dev_fd, struct worker_out *out, struct worker_in *in)
+echo_trace (const char *bytes, size_t n)
 {
-  struct job *job = data;
-  struct mount_table *mounts;
-  struct resolver *r;
-  struct fd_batch nodes = FD_BATCH_INIT;
-  uint32_t index, kind;
-  const char *bytes;
-  size_t len;
-
-  worker_trace_out = out;
-  r = new_resolver (job->trace != NULL ? worker_trace : NULL, &mounts);
-  for (size_t i = job->start; i < job->n; i++)
-    if (worker_takes (job, &job->entries[i]))
-      work_on (r, &nodes, dev_fd, out, i, &job->entries[i].f);
-  while (in != NULL && worker_next (in, &index, &kind, &bytes, &len))
-    {
-      struct loop_facts f;
-
-      if (facts_from_job (&f, kind, bytes, len))
-        work_on (r, &nodes, dev_fd, out, index, &f);
-    }
-  fd_batch_close (&nodes);
-  resolver_free (r);
-  mounts_free (mounts);
+  fwrite (bytes, 1, n, stderr);
 }
 
-/* In the parent: one message of a worker's.  */
-static void
-receive (void *data, uint32_t index, uint32_t kind, const char *bytes,
-         size_t len)
+/* Reads into their slots the entries from I on that no one read.
+   Returns 0, or -errno on a shortage.  */
+static int
+scan_rest (struct listing *l, size_t i)
 {
-  struct job *job = data;
-
-  (void) len;
-  if (kind == MSG_TRACE)
-    {
-      if (job->trace != NULL)
-        job->trace (bytes);
-      return;
-    }
-  if (index >= job->n || job->entries[index].answered)
-    return;
-  job->entries[index].answered = true;
-  if (kind == MSG_PATH)
-    job->entries[index].path = xstrdup (bytes);
+  for (; i < l->n; i++)
+    if (!has (&l->sh->slots[i], SLOT_SCANNED))
+      {
+        int rc = scan_slot (l, i);
+        if (rc != 0)
+          return rc;
+      }
+  return 0;
 }
 
-/* Returns the first entry of JOB from FROM on that a worker takes and
-   that has no answer yet, or JOB's count.  */
-static size_t
-first_pending (const struct job *job, size_t from)
+/* Waits for the child, and after each stall gives up the entry it was
+   stuck on and starts another for the entries after it, until all are
+   answered or DEADLINE passes.  Returns how the last one ended.  */
+static enum worker_end
+finish (struct listing *l, const struct timespec *deadline)
 {
-  while (from < job->n && (job->entries[from].answered
-                           || !worker_takes (job, &job->entries[from])))
-    from++;
-  return from;
-}
-
-/* Tells the trace, when there is one, that each entry of JOB a worker
-   took but did not answer keeps util-linux's row.  */
-static void
-trace_unanswered (const struct job *job)
-{
-  if (job->trace == NULL)
-    return;
-  for (size_t i = first_pending (job, 0); i < job->n;
-       i = first_pending (job, i + 1))
-    {
-      char *line = xasprintf ("%s: no answer within %d ms: "
-                              "printing the sysfs path",
-                              job->entries[i].f.device, WORKER_WAIT_MS);
-      job->trace (line);
-      free (line);
-    }
-}
-
-/* Waits for W (NULL: none yet), which took JOB's entries from FROM on,
-   then runs new workers over the entries still without an answer until
-   all have one or DEADLINE passes: the entry a worker was stuck on keeps
-   util-linux's row, and the next worker starts after it.  */
-static void
-finish_workers (struct job *job, struct worker *w, size_t from, int dev_fd,
-                const struct timespec *deadline)
-{
-  size_t prev = SIZE_MAX;
-
   for (;;)
     {
-      int rc = w != NULL ? worker_finish (w, receive, job, deadline) : 0;
-      size_t next = first_pending (job, from);
+      enum worker_end end = worker_wait (&l->w, &l->sh->beat, deadline,
+                                         l->trace ? echo_trace : NULL);
+      size_t i = atomic_load (&l->sh->current);
+      struct slot *s;
+      char key[sizeof "loop" + 10];
 
-      if (rc == 1)
-        break;
-      /* The one it was stuck on, or one that failed twice: given up.  */
-      if (next < job->n && (rc == 2 || next == prev))
-        next = first_pending (job, next + 1);
-      if (next >= job->n)
-        break;
-      job->start = from = prev = next;
-      w = worker_start (work, job, dev_fd, false);
-      if (w == NULL)
-        break;
+      if (end != WORKER_STALLED || i >= l->n
+          || has (s = &l->sh->slots[i], SLOT_ANSWERED))
+        return end;
+      s->given_up = true;
+      snprintf (key, sizeof key, "loop%" PRIu32, s->f.entry_number);
+      worker_leave_marker (&l->w, key, s->f.sysfs_path);
+      tracef (l, "%s: no answer within %d ms: printing the sysfs path",
+              s->f.device, WORKER_STALL_MS);
+      /* The next child only answers: every entry is read first.  */
+      if (scan_rest (l, 0) != 0 || !start_child (l, i + 1))
+        return WORKER_ENDED;
     }
-  trace_unanswered (job);
 }
 
-/* When no device needs a worker (no node to open, no ioctl facts: the
-   resolver has nothing to look at), runs the resolver here for the
-   trace's lines, if there is a trace.  */
-static void
-resolve_here (struct job *job)
-{
-  struct mount_table *mounts;
-  struct resolver *r;
-
-  if (job->trace == NULL || job->n == 0)
-    return;
-  r = new_resolver (job->trace, &mounts);
-  for (size_t i = 0; i < job->n; i++)
-    {
-      struct resolve_input in = resolve_input_of (&job->entries[i].f);
-      free (resolve (r, &in));
-    }
-  resolver_free (r);
-  mounts_free (mounts);
-}
-
-/* Scans the loop devices into JOB.  Without a trace, a worker starts at
-   the first device that needs one, and the proven nodes after it are
-   fed to it as they are found: it works while this process scans.  With
-   a trace, a worker takes every device after the scan, in order.  Then
-   every entry a worker takes gets its answer, or util-linux's row when
-   none came within the bound.  No worker when no device needs one.  */
-static void
-scan_and_resolve (struct job *job, struct loop_scan *scan)
+/* Reads every entry, and answers those listed in a child when one can
+   be started.  Returns 0, or -errno on a shortage.  */
+static int
+read_and_answer (struct listing *l)
 {
   struct timespec deadline;
-  struct worker *w = NULL;
-  bool feeding = job->trace == NULL, any = false;
-  size_t from = 0, alloc = 0;
-  int dev_fd = loop_scan_dev_fd (scan);
-  struct loop_facts f;
+  enum worker_end end;
+  size_t first = 0, i;
+  int rc = 0;
 
-  while (loop_scan_next (scan, &f))
+  /* Up to the first entry listed: nothing to answer before it.  */
+  for (; first < l->n; first++)
     {
-      struct entry *e;
-
-      if (job->n == alloc)
-        job->entries = x2nrealloc (job->entries, &alloc,
-                                   sizeof *job->entries);
-      e = &job->entries[job->n++];
-      e->f = f;
-      e->path = NULL;
-      e->answered = false;
-      /* Only a node to open or facts to try need a worker.  */
-      if (!e->f.proven && !e->f.info.valid)
-        continue;
-      if (!any)
-        {
-          any = true;
-          worker_deadline (&deadline);
-          if (feeding)
-            {
-              job->start = from = job->n - 1;
-              w = worker_start (work, job, dev_fd, true);
-            }
-        }
-      else if (feeding)
-        feeding = (w != NULL && !e->f.info.valid
-                   && feed_entry (w, job->n - 1, &e->f));
+      if (!has (&l->sh->slots[first], SLOT_SCANNED)
+          && (rc = scan_slot (l, first)) != 0)
+        return rc;
+      if (l->sh->slots[first].listed)
+        break;
     }
-  if (any)
-    finish_workers (job, w, from, dev_fd, &deadline);
+  if (first == l->n)
+    return 0;
+  for (i = 0; i <= first; i++)
+    atomic_store (&l->sh->slots[i].owner, SLOT_PARENT);
+  worker_deadline (&deadline);
+  if (!start_child (l, first))
+    end = WORKER_ENDED;
   else
-    resolve_here (job);
+    {
+      /* From the last entry down, to where the child has been.  */
+      for (i = l->n; i-- > first + 1 && claim (l, i, SLOT_PARENT);)
+        if (scan_slot (l, i) != 0)
+          break;
+      end = finish (l, &deadline);
+    }
+  rc = scan_rest (l, first);
+  for (i = first; rc == 0 && i < l->n; i++)
+    {
+      struct slot *s = &l->sh->slots[i];
+      if (s->listed && !s->given_up && !has (s, SLOT_ANSWERED))
+        {
+          if (end == WORKER_LATE)
+            tracef (l, "%s: no answer within %d ms in all: printing the "
+                    "sysfs path", s->f.device, WORKER_WAIT_MS);
+          else
+            tracef (l, "%s: not looked at (no worker process): printing "
+                    "the sysfs path", s->f.device);
+        }
+    }
+  return rc;
+}
+
+/* Reads the names in /sys/block, or without it the devices in
+   /proc/partitions, into a new listing L.  Returns 0 or -errno.  */
+static int
+read_entries (struct listing *l)
+{
+  size_t alloc = 0;
+  const char *name;
+  struct loop_facts f;
+  struct loop_facts *parts = NULL;
+  int rc = 0;
+
+  while ((name = loop_scan_next_name (l->scan)) != NULL)
+    {
+      if (l->n == alloc)
+        l->names = x2nrealloc (l->names, &alloc, sizeof *l->names);
+      l->names[l->n++] = xstrdup (name);
+    }
+  if (l->names == NULL)
+    /* /proc/partitions: read here, as losetup does (see DESIGN).  */
+    while ((rc = loop_scan_next (l->scan, &f)) > 0)
+      {
+        if (l->n == alloc)
+          parts = x2nrealloc (parts, &alloc, sizeof *parts);
+        parts[l->n++] = f;
+      }
+  l->sh = new_shared (l->n, true);
+  if (l->sh == NULL)
+    l->sh = new_shared (l->n, false);
+  for (size_t i = 0; parts != NULL && i < l->n; i++)
+    {
+      atomic_init (&l->sh->slots[i].owner, SLOT_PARENT);
+      fill_slot (l->sh, &l->sh->slots[i], &parts[i], true);
+    }
+  free (parts);
+  return rc < 0 ? rc : 0;
+}
+
+/* Frees what L holds.  */
+static void
+free_listing (struct listing *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    {
+      if (l->sh->slots[i].private_text)
+        free (l->sh->slots[i].f.sysfs_path);
+      if (l->names != NULL)
+        free (l->names[i]);
+    }
+  free (l->names);
+  if (l->sh->map_size > 0)
+    munmap (l->sh, l->sh->map_size);
+  else
+    free (l->sh);
 }
 
 int
-list_backing_files (void (*trace) (const char *line))
+list_backing_files (unsigned int version, void (*trace) (const char *line))
 {
-  struct job job = { .entries = NULL, .n = 0, .trace = trace };
-  struct loop_scan *scan;
+  struct listing l = { .version = version, .trace = trace };
   struct row *rows;
+  size_t n = 0;
   int rc = 0;
 
   /* Neither /sys/block nor /proc/partitions: losetup lists nothing.  */
-  scan = loop_scan_open ();
-  if (scan != NULL)
+  l.scan = loop_scan_open (version);
+  if (l.scan == NULL)
+    return EXIT_SUCCESS;
+  rc = read_entries (&l);
+  if (rc == 0)
+    rc = read_and_answer (&l);
+  loop_scan_close (l.scan);
+  if (rc != 0)
     {
-      /* The version is asked for only when a node is not its device.  */
-      loop_scan_set_version (scan, ul_installed_version);
-      scan_and_resolve (&job, scan);
+      /* Never a row emptied or left out for want of a descriptor.  */
+      free_listing (&l);
+      error (0, -rc, _("cannot read the loop devices"));
+      return EXIT_FAILURE;
     }
-  loop_scan_close (scan);
 
-  rows = xnmalloc (job.n + 1, sizeof *rows);
-  for (size_t i = 0; i < job.n; i++)
+  rows = xnmalloc (l.n + 1, sizeof *rows);
+  for (size_t i = 0; i < l.n; i++)
     {
-      struct entry *e = &job.entries[i];
-      const char *text = loop_losetup_text (&e->f);
+      struct slot *s = &l.sh->slots[i];
+      const char *text = loop_losetup_text (&s->f);
 
-      rows[i].name = (e->f.lost ? xasprintf ("%s (lost)", e->f.device)
-                      : xstrdup (e->f.device));
-      rows[i].file = (e->path != NULL ? e->path
+      if (!s->listed)
+        continue;
+      rows[n].name = (s->f.lost ? xasprintf ("%s (lost)", s->f.device)
+                      : xstrdup (s->f.device));
+      rows[n].file = (has (s, SLOT_ANSWERED) && s->path != NULL
+                      ? xstrdup (s->path)
                       : text != NULL ? xstrdup (text) : NULL);
-      free (e->f.sysfs_path);
+      n++;
     }
-  free (job.entries);
+  free_listing (&l);
 
-  if (print_plain (rows, job.n))
-    for (size_t i = 0; i < job.n; i++)
+  if (print_plain (rows, n))
+    for (size_t i = 0; i < n; i++)
       {
         free (rows[i].name);
         free (rows[i].file);
       }
   else
-    rc = print_with_smartcols (rows, job.n);
+    rc = print_with_smartcols (rows, n, version);
   free (rows);
-  dynlib_close (&smartcols);
   return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -19,13 +19,18 @@
    scan itself never opens a node on the kernel's sysfs (loop_read_info
    is called by the listing's worker, which may wait on a backing file);
    only without /sys/block, where the ioctl is losetup's only source, is a
-   node opened here, and then one proven by /proc/partitions' numbers.
+   node opened here, and then one proven by /proc/partitions' numbers:
+   there the scan waits on a backing file's file system as losetup's
+   own does.
+
+   Running short of descriptors or memory (EMFILE, ENFILE, ENOMEM) while
+   reading an entry means "could not look", never "not bound": the scan
+   then reports the shortage (loop_scan_entry) instead of a row.
 
    When /sys/block is the kernel's own sysfs, its entries are what they
    say: the text is read through /sys/devices/virtual/block, where the
    kernel's entries point (an unused device costs one openat), and the
-   node is looked at with one fstatat.  Descriptors are closed in batches
-   (fdbatch.h).  Anything else mounted there (a test rig, a hostile
+   node is looked at with one fstatat.  Anything else mounted there (a test rig, a hostile
    container) gets losetup's own, slower procedure: look at the entry,
    read every entry's `dev'.  */
 
@@ -48,7 +53,6 @@
 #include <linux/magic.h>
 #include <unistd.h>
 
-#include "fdbatch.h"
 #include "ulversions.h"
 #include "xalloc.h"
 #include "xvasprintf.h"
@@ -74,10 +78,13 @@ struct loop_scan
   /* The loop driver's part_shift: loopN is minor N << shift; -1 until
      learnt from the first `dev' attribute read.  */
   int minor_shift;
-  unsigned int (*version) (void);       /* util-linux's rules; NULL: newest */
-  struct fd_batch attr_fds;     /* attribute descriptors, closed in batches */
+  unsigned int version;         /* util-linux's rules (a UL_VERSION) */
+  int sysblock_fd;              /* SYSBLOCK's, or another for the same */
   int dev_dir;                  /* /dev (or /dev/loop) for the nodes, or -1 */
-  char *sys_dev_block;          /* "/sys/dev/block", owned */
+  /* The first shortage of descriptors or memory met in the entry being
+     read (an errno value), or 0.  */
+  int shortage;
+  const struct loop_scan_dirs *dirs;
 };
 
 dev_t
@@ -103,10 +110,8 @@ loop_copy_name (char *out, const unsigned char *raw)
    page, and a backing file's path is at most PATH_MAX.  */
 #define LOOP_ATTRIBUTE_MAX (64 * 1024)
 
-/* loop_read_attribute, leaving the descriptor open in *FD (-1: none)
-   for the caller to close, unless FD is NULL.  */
-static char *
-read_attribute (int dirfd, const char *path, int *fd_out)
+char *
+loop_read_attribute (int dirfd, const char *path)
 {
   /* A sysfs attribute is at most a page; read it whole in one call when
      it fits, as the kernel renders it at once.  It is read on the stack
@@ -116,8 +121,6 @@ read_attribute (int dirfd, const char *path, int *fd_out)
   size_t size = sizeof first, len = 0;
   int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
-  if (fd_out != NULL)
-    *fd_out = -1;
   if (fd < 0)
     return NULL;
   for (;;)
@@ -141,10 +144,7 @@ read_attribute (int dirfd, const char *path, int *fd_out)
         heap = memcpy (xmalloc (size), first, len);
       heap = x2realloc (heap, &size);
     }
-  if (fd_out != NULL)
-    *fd_out = fd;
-  else
-    close (fd);
+  close (fd);
   {
     char *buf = heap != NULL ? heap : first;
     if (len > 0 && buf[len - 1] == '\n')
@@ -154,21 +154,40 @@ read_attribute (int dirfd, const char *path, int *fd_out)
   return heap != NULL ? heap : xmemdup (first, len + 1);
 }
 
-char *
-loop_read_attribute (int dirfd, const char *path)
+/* Returns true when ERR says that the system ran short of descriptors
+   or memory: nothing is known of what was to be read.  */
+static bool
+shortage (int err)
 {
-  return read_attribute (dirfd, path, NULL);
+  return err == EMFILE || err == ENFILE || err == ENOMEM;
 }
 
-/* read_attribute for SCAN: the descriptor goes to its batch.  */
+/* loop_read_attribute for SCAN, which notes a shortage.  */
 static char *
 scan_read_attribute (struct loop_scan *scan, int dirfd, const char *path)
 {
-  int fd;
-  char *text = read_attribute (dirfd, path, &fd);
+  char *text = loop_read_attribute (dirfd, path);
 
-  fd_batch_add (&scan->attr_fds, fd);
+  if (text == NULL && shortage (errno) && scan->shortage == 0)
+    scan->shortage = errno;
   return text;
+}
+
+/* Opens the directory PATH for SCAN, on a descriptor above the standard
+   ones (which stay free when the caller closed them); -1 when it cannot
+   be opened.  */
+static int
+open_dir (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd >= 0 && fd < 3)
+    {
+      int high = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+      close (fd);
+      fd = high;
+    }
+  return fd;
 }
 
 /* The directories of a real scan.  */
@@ -183,48 +202,67 @@ static const struct loop_scan_dirs kernel_dirs = {
 };
 
 struct loop_scan *
-loop_scan_open (void)
+loop_scan_open (unsigned int version)
 {
-  return loop_scan_open_dirs (&kernel_dirs);
+  return loop_scan_open_dirs (&kernel_dirs, version);
+}
+
+/* Opens the directories SCAN reads entries and nodes through.  */
+static void
+open_dirs (struct loop_scan *scan)
+{
+  const struct loop_scan_dirs *dirs = scan->dirs;
+
+  scan->dev_dir = open_dir (scan->dev_subdir ? dirs->dev_loop : dirs->dev);
+  scan->virtual_dir = (scan->genuine && dirs->virtual_block != NULL
+                       ? open_dir (dirs->virtual_block) : -1);
+  if (scan->sysblock != NULL)
+    scan->sysblock_fd = dirfd (scan->sysblock);
 }
 
 struct loop_scan *
-loop_scan_open_dirs (const struct loop_scan_dirs *dirs)
+loop_scan_open_dirs (const struct loop_scan_dirs *dirs, unsigned int version)
 {
   struct loop_scan *scan = xzalloc (sizeof *scan);
   struct stat st;
+  int fd;
 
+  scan->dirs = dirs;
+  scan->version = version;
   scan->dev_subdir = stat (dirs->dev_loop, &st) == 0 && S_ISDIR (st.st_mode);
-  scan->virtual_dir = -1;
   scan->minor_shift = -1;
-  scan->dev_dir = open (scan->dev_subdir ? dirs->dev_loop : dirs->dev,
-                        O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (stat (dirs->sys_block, &st) == 0 && S_ISDIR (st.st_mode))
     {
       struct statfs fs;
 
-      scan->sysblock = opendir (dirs->sys_block);
+      fd = open_dir (dirs->sys_block);
+      scan->sysblock = fd >= 0 ? fdopendir (fd) : NULL;
+      if (fd >= 0 && scan->sysblock == NULL)
+        close (fd);
       scan->genuine = (scan->sysblock != NULL
                        && (dirs->sysfs >= 0 ? dirs->sysfs
-                           : (fstatfs (dirfd (scan->sysblock), &fs) == 0
+                           : (fstatfs (fd, &fs) == 0
                               && fs.f_type == SYSFS_MAGIC)));
-      if (scan->genuine && dirs->virtual_block != NULL)
-        scan->virtual_dir = open (dirs->virtual_block,
-                                  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     }
   else
     scan->partitions = fopen (dirs->partitions, "re");
   if (scan->sysblock == NULL && scan->partitions == NULL)
     {
       int e = errno;
-      if (scan->dev_dir >= 0)
-        close (scan->dev_dir);
       free (scan);
       errno = e;
       return NULL;
     }
-  scan->sys_dev_block = xstrdup (dirs->sys_dev_block);
+  open_dirs (scan);
   return scan;
+}
+
+void
+loop_scan_reopen (struct loop_scan *scan)
+{
+  open_dirs (scan);
+  if (scan->sysblock != NULL)
+    scan->sysblock_fd = open_dir (scan->dirs->sys_block);
 }
 
 void
@@ -232,7 +270,6 @@ loop_scan_close (struct loop_scan *scan)
 {
   if (scan == NULL)
     return;
-  fd_batch_close (&scan->attr_fds);
   if (scan->sysblock)
     closedir (scan->sysblock);
   if (scan->partitions)
@@ -241,28 +278,14 @@ loop_scan_close (struct loop_scan *scan)
     close (scan->virtual_dir);
   if (scan->dev_dir >= 0)
     close (scan->dev_dir);
-  free (scan->sys_dev_block);
   free (scan);
-}
-
-void
-loop_scan_set_version (struct loop_scan *scan, unsigned int (*version) (void))
-{
-  scan->version = version;
-}
-
-int
-loop_scan_dev_fd (const struct loop_scan *scan)
-{
-  return scan->dev_dir;
 }
 
 /* Returns true when FACT holds for the util-linux release SCAN follows.  */
 static bool
 rule (const struct loop_scan *scan, enum ul_fact fact)
 {
-  return ul_has (scan->version != NULL ? scan->version () : UL_VERSION_UNKNOWN,
-                 fact);
+  return ul_has (scan->version, fact);
 }
 
 /* Returns true when NAME is "loop" followed by decimal digits only.  */
@@ -316,25 +339,27 @@ stat_node (const struct loop_scan *scan, const struct loop_facts *f,
 }
 
 bool
-loop_read_info (int dev_fd, struct loop_facts *f, int *fd_out)
+loop_read_info (const struct loop_scan *scan, struct loop_facts *f)
 {
   struct loop_info64 info;
   int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-  int fd = (dev_fd >= 0 ? openat (dev_fd, node_name (f), flags)
+  int fd = (scan->dev_dir >= 0 ? openat (scan->dev_dir, node_name (f), flags)
             : open (f->device, flags));
+  int rc;
 
-  *fd_out = fd;
   f->info.valid = false;
   if (fd < 0)
     return false;
   /* Zeroed first: tools that do not know this ioctl (valgrind 3.19) would
      take every byte of the answer for uninitialised.  */
   memset (&info, 0, sizeof info);
-  if (ioctl (fd, LOOP_GET_STATUS64, &info) != 0)
-    return false;               /* ENXIO: detached meanwhile; ENOTTY ... */
-  /* The node was proven to be this device; facts of another (a node
-     replaced meanwhile) are never taken.  */
-  if (info.lo_number != f->entry_number)
+  rc = ioctl (fd, LOOP_GET_STATUS64, &info);
+  /* Held only for its one ioctl: a losetup -d meanwhile detaches.  */
+  close (fd);
+  /* ENXIO: detached meanwhile; ENOTTY ...  And the node was proven to be
+     this device; facts of another (a node replaced meanwhile) are never
+     taken.  */
+  if (rc != 0 || info.lo_number != f->entry_number)
     return false;
   loop_copy_name (f->info.file_name, info.lo_file_name);
   f->info.dev = loop_decode_dev (info.lo_device);
@@ -377,7 +402,7 @@ entry_minor (struct loop_scan *scan, const char *name, uint32_t n)
       && n < (UINT32_C (1) << (20 - scan->minor_shift)))
     return (long) n << scan->minor_shift;
   snprintf (path, sizeof path, "%s/dev", name);
-  text = scan_read_attribute (scan, dirfd (scan->sysblock), path);
+  text = scan_read_attribute (scan, scan->sysblock_fd, path);
   ok = (text != NULL && sscanf (text, "%u:%u", &maj, &min) == 2
         && maj == LOOP_MAJOR);
   free (text);
@@ -398,7 +423,7 @@ entry_minor (struct loop_scan *scan, const char *name, uint32_t n)
 static bool
 other_device_text (struct loop_scan *scan, dev_t dev, char **text)
 {
-  char *attr = xasprintf ("%s/%u:%u/loop/backing_file", scan->sys_dev_block,
+  char *attr = xasprintf ("%s/%u:%u/loop/backing_file", scan->dirs->sys_dev_block,
                           major (dev), minor (dev));
   int err;
 
@@ -432,6 +457,11 @@ judge_node (struct loop_scan *scan, struct loop_facts *f, const char *name,
   bool loop_block;
   long own;
 
+  if (shortage (err))
+    {
+      scan->shortage = err;
+      return false;
+    }
   if (err != 0)
     {
       /* losetup finds the number of a /dev/loop/N device nowhere.  */
@@ -489,7 +519,7 @@ facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
     }
   if (scan->virtual_dir < 0
       || (*text == NULL && errno == ENOENT && !scan->virtual_seen))
-    *text = scan_read_attribute (scan, dirfd (scan->sysblock), path);
+    *text = scan_read_attribute (scan, scan->sysblock_fd, path);
   if ((*text == NULL && unbound (errno)) || !set_device (scan, f, name)
       || !judge_node (scan, f, name, text))
     {
@@ -514,10 +544,15 @@ facts_from_other (struct loop_scan *scan, struct loop_facts *f,
   if (strncmp (name, "loop", 4) != 0)
     return false;
   snprintf (path, sizeof path, "%s/loop/backing_file", name);
-  if (fstatat (dirfd (scan->sysblock), path, &st, 0) != 0
-      || !set_device (scan, f, name))
+  if (fstatat (scan->sysblock_fd, path, &st, 0) != 0)
+    {
+      if (shortage (errno))
+        scan->shortage = errno;
+      return false;
+    }
+  if (!set_device (scan, f, name))
     return false;
-  *text = scan_read_attribute (scan, dirfd (scan->sysblock), path);
+  *text = scan_read_attribute (scan, scan->sysblock_fd, path);
   if ((*text == NULL && unbound (errno)) || !judge_node (scan, f, name, text)
       || (*text == NULL && f->lost))
     {
@@ -528,30 +563,48 @@ facts_from_other (struct loop_scan *scan, struct loop_facts *f,
   return true;
 }
 
-static bool
-next_from_sysfs (struct loop_scan *scan, struct loop_facts *f)
+const char *
+loop_scan_next_name (struct loop_scan *scan)
 {
   struct dirent *d;
 
-  while ((d = readdir (scan->sysblock)) != NULL)
-    {
-      char *text;
+  while (scan->sysblock != NULL && (d = readdir (scan->sysblock)) != NULL)
+    if (scan->genuine ? is_loop_name (d->d_name)
+        : strncmp (d->d_name, "loop", 4) == 0)
+      return d->d_name;
+  return NULL;
+}
 
-      if (!(scan->genuine ? facts_from_genuine (scan, f, d->d_name, &text)
-            : facts_from_other (scan, f, d->d_name, &text)))
-        {
-          memset (f, 0, sizeof *f);
-          continue;
-        }
-      if (text != NULL && *text == '\0')
-        {
-          free (text);
-          text = NULL;          /* losetup prints an empty cell */
-        }
-      f->sysfs_path = text;
-      return true;
+int
+loop_scan_entry (struct loop_scan *scan, const char *name,
+                 struct loop_facts *f)
+{
+  char *text;
+  bool listed;
+
+  memset (f, 0, sizeof *f);
+  scan->shortage = 0;
+  listed = (scan->genuine ? facts_from_genuine (scan, f, name, &text)
+            : facts_from_other (scan, f, name, &text));
+  if (scan->shortage != 0)
+    {
+      if (listed)
+        free (text);
+      memset (f, 0, sizeof *f);
+      return -scan->shortage;
     }
-  return false;
+  if (!listed)
+    {
+      memset (f, 0, sizeof *f);
+      return 0;
+    }
+  if (text != NULL && *text == '\0')
+    {
+      free (text);
+      text = NULL;              /* losetup prints an empty cell */
+    }
+  f->sysfs_path = text;
+  return 1;
 }
 
 /* Without /sys/block losetup finds devices in /proc/partitions, asks the
@@ -568,7 +621,6 @@ next_from_partitions (struct loop_scan *scan, struct loop_facts *f)
       unsigned int maj, min;
       char name[129];
       struct stat st;
-      int fd;
 
       memset (f, 0, sizeof *f);
       if (sscanf (line, " %u %u %*s %128[^\n ]", &maj, &min, name) != 3
@@ -576,10 +628,7 @@ next_from_partitions (struct loop_scan *scan, struct loop_facts *f)
           || !set_device (scan, f, name) || stat_node (scan, f, &st) != 0
           || !S_ISBLK (st.st_mode) || st.st_rdev != makedev (maj, min))
         continue;
-      loop_read_info (scan->dev_dir, f, &fd);
-      if (fd >= 0)
-        close (fd);
-      if (!f->info.valid)
+      if (!loop_read_info (scan, f))
         continue;
       memcpy (f->marked_name, f->info.file_name, LO_NAME_SIZE);
       f->marked_name[LO_NAME_SIZE - 2] = '*';
@@ -590,11 +639,19 @@ next_from_partitions (struct loop_scan *scan, struct loop_facts *f)
   return false;
 }
 
-bool
+int
 loop_scan_next (struct loop_scan *scan, struct loop_facts *f)
 {
+  const char *name;
+
   memset (f, 0, sizeof *f);
-  if (scan->sysblock != NULL)
-    return next_from_sysfs (scan, f);
-  return next_from_partitions (scan, f);
+  if (scan->sysblock == NULL)
+    return next_from_partitions (scan, f);
+  while ((name = loop_scan_next_name (scan)) != NULL)
+    {
+      int rc = loop_scan_entry (scan, name, f);
+      if (rc != 0)
+        return rc;
+    }
+  return 0;
 }

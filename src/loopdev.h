@@ -38,9 +38,11 @@ struct loop_facts
 struct loop_scan;
 
 /* Starts a scan of the loop devices in use, from /sys/block (or from
-   /proc/partitions where there is no /sys/block, as losetup does).
-   Returns NULL after setting errno when neither can be read.  */
-struct loop_scan *loop_scan_open (void);
+   /proc/partitions where there is no /sys/block, as losetup does), by
+   the rules of util-linux VERSION (a UL_VERSION value of ulversions.h)
+   for nodes that are missing or another device.  Returns NULL after
+   setting errno when neither can be read.  */
+struct loop_scan *loop_scan_open (unsigned int version);
 
 /* Where a scan looks, for the unit tests: loop_scan_open uses the
    kernel's own places.  */
@@ -57,38 +59,41 @@ struct loop_scan_dirs
   int sysfs;
 };
 
-/* loop_scan_open over the places in DIRS.  Device names in loop_facts
-   still start with "/dev/".  */
-struct loop_scan *loop_scan_open_dirs (const struct loop_scan_dirs *dirs);
+/* loop_scan_open over the places in DIRS, which must outlive the scan.
+   Device names in loop_facts still start with "/dev/".  */
+struct loop_scan *loop_scan_open_dirs (const struct loop_scan_dirs *dirs,
+                                       unsigned int version);
 
-/* Fills *F with the next bound device and returns true, or returns false
-   at the end.  Devices that are unbound, vanish mid-scan or whose /dev
-   node is not a loop device are passed over silently; a missing node
-   sets F->lost.  F->sysfs_path is malloc'd: the caller frees it.  No
-   node is opened, except without /sys/block (where the ioctl is the only
-   source of the text, as for losetup), and then only a node that stat()
-   shows to be the device /proc/partitions names.  */
-bool loop_scan_next (struct loop_scan *scan, struct loop_facts *f);
+/* Returns the name of the next /sys/block entry that may be a loop
+   device ("loop7"), valid until the next call, or NULL at the end and
+   when SCAN reads /proc/partitions.  */
+const char *loop_scan_next_name (struct loop_scan *scan);
 
-/* Makes SCAN follow the util-linux release that VERSION returns (a
-   UL_VERSION value, asked for only when a node is not the device its
-   entry names) for nodes that are missing or another device.  Without
-   it, the newest release's rules apply.  */
-void loop_scan_set_version (struct loop_scan *scan,
-                            unsigned int (*version) (void));
+/* Fills *F for the /sys/block entry NAME.  Returns 1 when util-linux
+   lists it, 0 when it passes it over (unbound, vanished mid-scan, a node
+   that is not a bound loop device; a missing node sets F->lost), or
+   -errno when the system ran short of descriptors or memory: nothing is
+   known of the entry then.  F->sysfs_path is malloc'd: the caller frees
+   it.  No node is opened.  */
+int loop_scan_entry (struct loop_scan *scan, const char *name,
+                     struct loop_facts *f);
 
-/* Returns the directory SCAN opens nodes in (/dev or /dev/loop), or -1:
-   nodes are then opened by their full name.  */
-int loop_scan_dev_fd (const struct loop_scan *scan);
+/* Fills *F with the next bound device and returns 1, or returns 0 at the
+   end or -errno as loop_scan_entry.  Without /sys/block (where the ioctl
+   is the only source of the text, as for losetup) a node is opened, and
+   only one that stat() shows to be the device /proc/partitions names.  */
+int loop_scan_next (struct loop_scan *scan, struct loop_facts *f);
+
+/* In a child process whose descriptors were closed: opens again the
+   directories SCAN works through.  */
+void loop_scan_reopen (struct loop_scan *scan);
 
 /* Asks the kernel for the loop_info64 of F's node (F->proven must be
-   set), opening it relative to DEV_FD (-1: by its full name), and fills
-   F->info (and F->number).  May block as long as the backing
-   file's file system does not answer.  The node's descriptor is stored
-   in *FD (-1 when none) for the caller to close, so that closes can be
-   batched (fdbatch.h).  Returns true when the kernel answered for F's
-   own device.  */
-bool loop_read_info (int dev_fd, struct loop_facts *f, int *fd);
+   set), opened in SCAN's /dev for that one call, and fills F->info (and
+   F->number).  May block as long as the backing file's file system does
+   not answer.  Returns true when the kernel answered for F's own
+   device.  */
+bool loop_read_info (const struct loop_scan *scan, struct loop_facts *f);
 
 /* Returns what losetup prints for F when the path is not corrected: the
    sysfs text, or without sysfs the ioctl name with losetup's '*' mark,

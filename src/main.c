@@ -18,18 +18,12 @@
 #include "version-etc.h"
 
 #include "detect.h"
-#include "dynlib.h"
 #include "i18n.h"
 #include "listing.h"
 #include "original.h"
-#include "ulprobe.h"
 
 /* The name this program speaks for itself under.  */
 #define PROGRAM_NAME "losetup-container"
-
-/* The dynamic loader's exit status when a library the program is linked
-   with is missing (as for util-linux losetup without libsmartcols).  */
-#define EXIT_LIBRARY_MISSING 127
 
 /* The name a shell gives util-linux losetup found through PATH.  */
 #define LOSETUP_NAME "losetup"
@@ -115,9 +109,7 @@ smartcols_loadable (const char *argv0)
   locale_t c = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
   locale_t was = c != (locale_t) 0 ? uselocale (c) : (locale_t) 0;
   const char *why = NULL;
-  struct dynlib probe = DYNLIB_INIT_PROBE (SMARTCOLS_SONAME);
-  /* Left open: the listing opens it again, for nothing more.  */
-  bool loaded = dynlib_open (&probe, &why);
+  bool loaded = smartcols_load (&why);
 
   if (!loaded)
     fprintf (stderr, "%s: error while loading shared libraries: %s\n",
@@ -164,8 +156,8 @@ usage (void)
   fputs (_("  LOSETUP_CONTAINER_DEBUG             when set and neither empty nor 0,\n"
            "                                      trace on stderr how each path was found\n"), stdout);
   fputs (_("  LOSETUP_CONTAINER_HOPS              set here, never by hand: counts the\n"
-           "                                      calls handed to an original that is\n"
-           "                                      not util-linux losetup\n"),
+           "                                      calls handed to the original in one\n"
+           "                                      chain, which stops at 3 (a loop)\n"),
          stdout);
   fputs ("\n", stdout);
   fputs (_("Without LOSETUP_CONTAINER_ORIGINAL_LOSETUP, the original is the first of:\n"),
@@ -262,7 +254,8 @@ main (int argc, char **argv)
     return original_exec (argv);
 
   if (!smartcols_loadable (argv[0]))
-    return EXIT_LIBRARY_MISSING;
+    return EXIT_NOT_FOUND;
   atexit (close_stdout_as_losetup);
-  return list_backing_files (debug_wanted () ? print_trace_line : NULL);
+  return list_backing_files (ul_installed_version (),
+                             debug_wanted () ? print_trace_line : NULL);
 }

@@ -45,7 +45,6 @@ struct mount_table
 {
   struct mount_entry *entries;
   size_t n;
-  bool loaded;                  /* holds libmount (a dynlib_open) */
   struct libmnt_table *table;   /* owns the entries' strings, or NULL */
 };
 
@@ -118,7 +117,6 @@ mounts_load (void *data, void (*trace) (const char *line), size_t *n)
       trace_str (trace, "cannot load libmount", why);
       return NULL;
     }
-  t->loaded = true;
   tb = read_table (MOUNTINFO);
   t->table = tb;
   it = tb ? mnt.new_iter (MNT_ITER_FORWARD) : NULL;
@@ -153,7 +151,5 @@ mounts_free (struct mount_table *t)
   free (t->entries);
   if (t->table != NULL)
     mnt.unref_table (t->table);
-  if (t->loaded)
-    dynlib_close (&libmount);
   free (t);
 }

@@ -23,7 +23,7 @@ const struct mount_entry *mounts_load (void *data,
                                        void (*trace) (const char *line),
                                        size_t *n);
 
-/* Frees T, its entries and the library; T may be NULL.  */
+/* Frees T and its entries; T may be NULL.  */
 void mounts_free (struct mount_table *t);
 
 #endif /* LC_MOUNTS_H */

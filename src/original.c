@@ -9,12 +9,9 @@
    An original that leads back here (a script that runs this program
    again, directly or through another shim, compiled or not) would make
    that an endless chain of execs in one process.  The chain is counted
-   in the environment (ENV_HOPS), by every hand-over but those to
-   util-linux losetup: a compiled program linked with libsmartcols, as
-   losetup always is (read from its ELF dynamic section by elfneeds.c).
-   That one never gets the count: it is taken out of the environment
-   before the exec, so that losetup sees exactly the environment the
-   caller gave, and it runs whatever the count says.  */
+   in the environment (ENV_HOPS), set on every hand-over: util-linux
+   losetup reads no such variable and runs no other program, so the one
+   variable added changes nothing it does.  */
 
 #include "system.h"
 
@@ -22,7 +19,6 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -30,18 +26,10 @@
 #include <unistd.h>
 
 #include "c-ctype.h"
-#include "elfneeds.h"
 #include "error.h"
 #include "i18n.h"
 #include "quotearg.h"
 #include "xalloc.h"
-
-/* Exit statuses when no original can be run, as env(1) uses them.  */
-enum
-{
-  EXIT_CANNOT_INVOKE = 126,
-  EXIT_ENOENT = 127
-};
 
 /* Where the original is looked for without the variable: the place
    chosen at build time (configure --with-original-losetup, "" when none),
@@ -152,11 +140,13 @@ original_find (void)
 
 /* Returns the hand-overs made so far in this chain (ENV_HOPS): its
    decimal value, MAX_HOPS when it is more; 0 when it is unset, empty or
-   not a number.  */
+   not a number.  Read with getenv, also in a secure-execution context
+   (file capabilities): the value is this program's own, and a forged one
+   can only stop a chain sooner.  */
 static unsigned int
 hops_so_far (void)
 {
-  const char *v = secure_getenv (ENV_HOPS);
+  const char *v = getenv (ENV_HOPS);
   unsigned int n = 0;
 
   if (v == NULL)
@@ -171,40 +161,14 @@ hops_so_far (void)
   return n < MAX_HOPS ? n : MAX_HOPS;
 }
 
-/* Returns true when PATH, of which stat() said ST, is util-linux
-   losetup as far as can be told before running it: a compiled program
-   (ELF) that the dynamic loader links with libsmartcols.  False for a
-   script, a statically linked program, any other compiled program (a
-   second shim may be one), and when PATH cannot be read.  */
-static bool
-is_util_linux (const char *path, const struct stat *st)
-{
-  bool linked;
-  int fd;
-
-  if (!S_ISREG (st->st_mode))
-    return false;
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0)
-    return false;
-  linked = elf_fd_needs (fd, SMARTCOLS_SONAME);
-  close (fd);
-  return linked;
-}
-
-/* Sets the environment for handing over to an original after HOPS
-   hand-overs: util-linux losetup (UTIL_LINUX) gets it as this program
-   got it, less ENV_HOPS; anything else (which may lead back here) gets
-   ENV_HOPS set to HOPS + 1, HOPS being less than MAX_HOPS.  Returns 0,
-   or an errno value when it cannot be set.  */
+/* Sets ENV_HOPS to HOPS + 1 for the original, HOPS being less than
+   MAX_HOPS.  Returns 0, or an errno value when it cannot be set.  */
 static int
-count_hand_over (bool util_linux, unsigned int hops)
+count_hand_over (unsigned int hops)
 {
   char count[2] = { (char) ('1' + hops), '\0' };
 
   static_assert (MAX_HOPS < 9, "ENV_HOPS holds one digit");
-  if (util_linux)
-    return getenv (ENV_HOPS) == NULL || unsetenv (ENV_HOPS) == 0 ? 0 : errno;
   return setenv (ENV_HOPS, count, 1) == 0 ? 0 : errno;
 }
 
@@ -271,7 +235,6 @@ original_exec (char *const *argv)
 {
   struct lookup lk;
   unsigned int hops;
-  bool util_linux;
   int e;
 
   look_up (&lk);
@@ -282,23 +245,20 @@ original_exec (char *const *argv)
         {
           error (0, 0, _("the original losetup %s is losetup-container itself"),
                  shown (0, lk.path[0]));
-          return EXIT_CANNOT_INVOKE;
+          return EXIT_CANNOT_RUN;
         }
       report_nothing_usable (&lk);
-      return EXIT_ENOENT;
+      return EXIT_NOT_FOUND;
     }
-  /* Only a hand-over that would be counted can close a loop: a count
-     left in the environment never keeps util-linux from running.  */
-  util_linux = is_util_linux (lk.chosen, &lk.chosen_st);
   hops = hops_so_far ();
-  if (!util_linux && hops >= MAX_HOPS)
+  if (hops >= MAX_HOPS)
     {
       init_ctype_and_messages ();
       error (0, 0, _("the original losetup %s runs losetup-container again: "
                      "a loop, stopped"), shown (0, lk.chosen));
-      return EXIT_CANNOT_INVOKE;
+      return EXIT_CANNOT_RUN;
     }
-  e = count_hand_over (util_linux, hops);
+  e = count_hand_over (hops);
   if (e == 0)
     {
       execv (lk.chosen, argv);
@@ -306,5 +266,5 @@ original_exec (char *const *argv)
     }
   init_ctype_and_messages ();
   error (0, e, _("cannot run the original losetup %s"), shown (0, lk.chosen));
-  return e == ENOENT ? EXIT_ENOENT : EXIT_CANNOT_INVOKE;
+  return e == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
 }

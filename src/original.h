@@ -4,11 +4,9 @@
 #ifndef LC_ORIGINAL_H
 #define LC_ORIGINAL_H
 
-/* The number of calls handed over so far, in this chain of execs, to an
-   original that is not a compiled program (a script, say, which may run
-   this program again).  Set here before such a hand-over, read when the
-   chain comes back, and taken out of the environment of a compiled
-   original (util-linux losetup), which thus never sees it.  */
+/* The number of calls handed over so far, in this chain of execs: set
+   here before every hand-over, read when the chain comes back (an
+   original that is a script or a shim may run this program again).  */
 #define ENV_HOPS "LOSETUP_CONTAINER_HOPS"
 
 /* The hand-overs allowed in one chain: a chain that comes back here once
@@ -30,11 +28,11 @@ const char *original_find (void);
 
 /* Replaces this process with the original losetup, ARGV unchanged.
    Returns only when that cannot be done, after a message on stderr, with
-   the status to exit with: 127 when none is found, 126 when the one
-   found cannot be run, is this program itself (named by
-   LOSETUP_CONTAINER_ORIGINAL_LOSETUP, through any symbolic links), or
-   is not a compiled program while the call has come back here MAX_HOPS
-   times already (see ENV_HOPS).  */
+   the status to exit with: EXIT_NOT_FOUND when none is found,
+   EXIT_CANNOT_RUN when the one found cannot be run, is this program
+   itself (named by LOSETUP_CONTAINER_ORIGINAL_LOSETUP, through any
+   symbolic links), or the call has come back here MAX_HOPS times
+   already (see ENV_HOPS).  */
 int original_exec (char *const *argv);
 
 #endif /* LC_ORIGINAL_H */

@@ -35,7 +35,7 @@ check-runtest-present:
 
 # Unit tests of the pure units (no root needed).
 check_PROGRAMS += tests/unit/test-detect tests/unit/test-resolve \
-  tests/unit/test-loopdev tests/unit/test-fdbatch tests/unit/test-elfneeds
+  tests/unit/test-loopdev
 tests_unit_test_detect_SOURCES = tests/unit/test-detect.c tests/unit/check.h
 tests_unit_test_detect_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_test_detect_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
@@ -45,21 +45,13 @@ tests_unit_test_resolve_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 tests_unit_test_loopdev_SOURCES = tests/unit/test-loopdev.c tests/unit/check.h
 tests_unit_test_loopdev_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_unit_test_loopdev_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
-tests_unit_test_fdbatch_SOURCES = tests/unit/test-fdbatch.c tests/unit/check.h
-tests_unit_test_fdbatch_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
-tests_unit_test_fdbatch_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
-tests_unit_test_elfneeds_SOURCES = tests/unit/test-elfneeds.c tests/unit/check.h
-tests_unit_test_elfneeds_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
-tests_unit_test_elfneeds_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 
-# Helpers: a stand-in original losetup (linked with libsmartcols, as
-# losetup is), a compiled shim that may lead back to the wrapper, and a
-# loop attacher that sets lo_file_name the way container runtimes do.
+# Helpers: a stand-in original losetup, a compiled shim that may lead
+# back to the wrapper, and a loop attacher that sets lo_file_name the way
+# container runtimes do.
 check_PROGRAMS += tests/helpers/fake-original tests/helpers/exec-shim \
   tests/helpers/loop-attach tests/helpers/loop-remove
 tests_helpers_fake_original_SOURCES = tests/helpers/fake-original.c
-tests_helpers_fake_original_CFLAGS = $(SMARTCOLS_CFLAGS)
-tests_helpers_fake_original_LDADD = $(SMARTCOLS_LIBS)
 tests_helpers_exec_shim_SOURCES = tests/helpers/exec-shim.c
 tests_helpers_loop_attach_SOURCES = tests/helpers/loop-attach.c
 tests_helpers_loop_remove_SOURCES = tests/helpers/loop-remove.c
@@ -68,15 +60,11 @@ tests_helpers_fake_original_CPPFLAGS =
 tests_helpers_exec_shim_CPPFLAGS =
 tests_helpers_loop_attach_CPPFLAGS =
 tests_helpers_loop_remove_CPPFLAGS =
-# And two that let the scripts ask the source: src/ulversions.c's table,
-# and src/elfneeds.c's reading of a program file.
-check_PROGRAMS += tests/helpers/ul-has tests/helpers/elf-needs
+# And one that lets the scripts ask src/ulversions.c's table.
+check_PROGRAMS += tests/helpers/ul-has
 tests_helpers_ul_has_SOURCES = tests/helpers/ul-has.c
 tests_helpers_ul_has_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_helpers_ul_has_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
-tests_helpers_elf_needs_SOURCES = tests/helpers/elf-needs.c
-tests_helpers_elf_needs_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
-tests_helpers_elf_needs_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 
 # Whole folders: each area's .exp files and the scripts beside them, and
 # the shared helpers in tests/lib.

@@ -23,14 +23,12 @@ FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
 # The targets, the one list of them: each is tests/fuzz/NAME.c with seeds
 # in tests/fuzz/corpus/NAME/.  "make lc-print-fuzz-targets" prints it for
 # the hardening test.
-fuzz_all_targets = fuzz-bind-mounts fuzz-detect fuzz-elfneeds fuzz-resolve \
-  fuzz-sysfs
+fuzz_all_targets = fuzz-bind-mounts fuzz-detect fuzz-resolve fuzz-sysfs
 FUZZ_TARGETS = $(fuzz_all_targets)
 
 fuzz_programs = $(fuzz_all_targets:%=tests/fuzz/%)
 fuzz_core_objects = tests/fuzz/obj/src/detect.o tests/fuzz/obj/src/loopdev.o \
-  tests/fuzz/obj/src/fdbatch.o tests/fuzz/obj/src/ulversions.o \
-  tests/fuzz/obj/src/resolve.o tests/fuzz/obj/src/elfneeds.o
+  tests/fuzz/obj/src/ulversions.o tests/fuzz/obj/src/resolve.o
 fuzz_cppflags = $(DEFS) -I$(top_builddir) -I$(top_srcdir)/src \
   -I$(top_srcdir)/tests/fuzz $(AM_CPPFLAGS) $(CPPFLAGS)
 

@@ -5,11 +5,7 @@
    FAKE_ORIGINAL_ENV set, its whole environment, one "env:..." line each;
    with FAKE_ORIGINAL_CAT set, copies its standard input.  Then ends the
    way FAKE_ORIGINAL_END says: "exit:N" exits with N, "signal:N" dies by
-   signal N; unset exits 0.
-
-   It is linked with libsmartcols, as util-linux losetup is, which is how
-   losetup-container tells util-linux from another original (it needs
-   nothing from the library; the reference below keeps the link).  */
+   signal N; unset exits 0.  */
 
 #include <signal.h>
 #include <stdio.h>
@@ -17,17 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libsmartcols.h>
-
 extern char **environ;
 
 int
 main (int argc, char **argv)
 {
   const char *end = getenv ("FAKE_ORIGINAL_END");
-  int (*volatile linked) (const char **) = scols_get_library_version;
-
-  (void) linked;
 
   printf ("pid=%ld\n", (long) getpid ());
   for (int i = 0; i < argc; i++)

@@ -56,13 +56,10 @@ judge() {
   else
     pass "$1: no file system change, no socket"
   fi
-  # Writes to descriptors 1 and 2 only; the listing's worker process
-  # (another process id than the first line's) writes its results to
-  # descriptor 3, its pipe to the listing, and to nothing else.
-  _main=$(awk '{ print $1; exit }' "$_t")
+  # Writes to descriptors 1 and 2 only (the listing's child writes to its
+  # own 1 and 2, its pipe to the listing).
   grep -E '(^|[0-9] +)(write|writev|pwrite64|pwritev|pwritev2)\(' "$_t" |
-    grep -vE '(write|writev|pwrite64|pwritev|pwritev2)\([12],' |
-    awk -v main="$_main" '$1 == main || $0 !~ /write\(3,/' >"$SCRATCH/bad"
+    grep -vE '(write|writev|pwrite64|pwritev|pwritev2)\([12],' >"$SCRATCH/bad"
   if [ -s "$SCRATCH/bad" ]; then
     fail "$1: writes to stdout and stderr only"; sed 's/^/  | /' "$SCRATCH/bad" | head
   else
@@ -101,45 +98,37 @@ strace -f -qq -s 8192 -o "$SCRATCH/full.st" "$LC" $LIST >/dev/full 2>"$SCRATCH/f
 judge full
 check "full: the write error reported" grep -q 'write error' "$SCRATCH/full.err"
 
-# --- the CPUs -------------------------------------------------------------------
-# The worker is moved off the listing's CPU (to every other CPU it may
-# use) while it is fed, and given every CPU back once the feeding ends;
-# only the worker: the listing's own CPUs never change.  With one CPU
-# allowed nothing is moved, and the rows are the same.  taskset(1) sets
-# its own CPUs before it runs the program in the same process: the trace
-# is read from the program's execve on.
-taskset_ok=
-for cpus in 0 0,1; do
-  taskset -c "$cpus" true 2>/dev/null || continue
-  taskset_ok=1
-  traced cpus taskset -c "$cpus" "$LC" $LIST
-  sed -n '/execve("[^"]*losetup-container"/,$p' "$SCRATCH/cpus.st" >"$SCRATCH/cpus.lc"
-  main=$(awk '{ print $1; exit }' "$SCRATCH/cpus.lc")
-  check "cpus $cpus: the rows are those of a free run" \
-    cmp -s "$SCRATCH/mounts.out" "$SCRATCH/cpus.out"
-  check "cpus $cpus: the listing never sets its own CPUs" \
-    sh -c '! grep -qE "^$1 +sched_setaffinity\((0|$1)," "$2"' sh "$main" "$SCRATCH/cpus.lc"
-  # The listing's sched_setaffinity calls: "PID CPU...", one line each.
-  awk -v main="$main" '$1 == main && /sched_setaffinity\(/' "$SCRATCH/cpus.lc" |
-    sed 's/.*sched_setaffinity(\([0-9]*\), [0-9]*, \[\([^]]*\)\].*/\1 \2/' \
-    >"$SCRATCH/cpus.set"
-  case $cpus in
-    0) check "cpus 0: one CPU allowed, the worker is not moved" \
-         test ! -s "$SCRATCH/cpus.set" ;;
-    *) worker=none first= more=
-       read -r worker first more <"$SCRATCH/cpus.set"
-       check "cpus 0,1: the worker, another traced process ($worker), is moved to one CPU of the two" \
-         sh -c '[ "$1" != "$2" ] && grep -q "^$1 " "$3" && [ -z "$5" ] && { [ "$4" = 0 ] || [ "$4" = 1 ]; }' \
-         sh "$worker" "$main" "$SCRATCH/cpus.lc" "$first" "$more"
-       check "cpus 0,1: then given both back, and nothing else set" \
-         sh -c '[ "$(sed -n 2p "$1")" = "$2 0 1" ] && [ "$(wc -l <"$1")" = 2 ]' \
-         sh "$SCRATCH/cpus.set" "$worker" ;;
-  esac
-done
-if [ -z "$taskset_ok" ]; then
-  unsupported "cpus: taskset cannot set the CPUs here"
-elif ! taskset -c 0,1 true 2>/dev/null; then
-  unsupported "cpus: one CPU only, the worker cannot be moved"
+# --- one child, no thread -----------------------------------------------------
+# The listing forks one child for what may wait on a backing file, with
+# no thread and no change of CPUs; the child's descriptors 0 to 2 are its
+# pipe to the listing (no /dev/null is opened); each node is opened for
+# its one ioctl and closed before the next is opened.  With one CPU
+# allowed the rows are those of a free run.
+traced plain "$LC" $LIST
+if grep -qE 'clone3?\(.*CLONE_THREAD|pthread_create|sched_setaffinity' "$SCRATCH/plain.st"; then
+  fail "one child: no thread, no CPU affinity"
+  grep -E 'CLONE_THREAD|sched_setaffinity' "$SCRATCH/plain.st" | sed 's/^/  | /' | head
+else
+  pass "one child: no thread, no CPU affinity"
+fi
+check "one child: forked once" \
+  test "$(grep -cE '(^|[0-9] +)(clone|clone3|fork|vfork)\(' "$SCRATCH/plain.st")" = 1
+check "one child: no /dev/null opened" \
+  sh -c '! grep -q "\"/dev/null\"" "$1"' sh "$SCRATCH/plain.st"
+# Each loop node: open, then close of that descriptor before anything else
+# is opened by the same process.
+awk '
+  /openat\(.*"loop[0-9]+"|open\("\/dev\/loop/ { if (held[$1] != "") bad = 1; held[$1] = $NF; next }
+  /close\(/ { if (held[$1] != "" && $0 ~ "close\\(" held[$1] "\\)") held[$1] = ""; next }
+  /openat\(|open\(/ { if (held[$1] != "") bad = 1 }
+  END { exit bad }' "$SCRATCH/plain.st"
+check "one child: each node closed right after its one ioctl" test $? = 0
+if taskset -c 0 true 2>/dev/null; then
+  traced cpu0 taskset -c 0 "$LC" $LIST
+  check "one CPU allowed: the rows are those of a free run" \
+    cmp -s "$SCRATCH/plain.out" "$SCRATCH/cpu0.out"
+else
+  unsupported "one CPU allowed: taskset cannot set the CPUs here"
 fi
 
 # --- the way to the original --------------------------------------------------

@@ -103,12 +103,13 @@ check "under its own name with the variable: argv[0] is losetup, the rest kept" 
   sh -c 'grep "^argv" "$1" | cmp -s - "$2"' sh "$SCRATCH/argv-own.out" \
   "$SCRATCH/argv-own.want"
 
-# The environment arrives unchanged: compare with the stand-in run directly.
+# The environment arrives unchanged but for the one variable added, the
+# count of hand-overs: compare with the stand-in run directly.
 FAKE_ORIGINAL_ENV=1 LC_TEST_MARK='a b' "$WRAP" -a | grep '^env:' | sort \
   >"$SCRATCH/env.wrapped"
-FAKE_ORIGINAL_ENV=1 LC_TEST_MARK='a b' "$FAKE" -a | grep '^env:' | sort \
-  >"$SCRATCH/env.direct"
-check "environment passed unchanged" \
+FAKE_ORIGINAL_ENV=1 LC_TEST_MARK='a b' LOSETUP_CONTAINER_HOPS=1 "$FAKE" -a \
+  | grep '^env:' | sort >"$SCRATCH/env.direct"
+check "environment passed unchanged, LOSETUP_CONTAINER_HOPS=1 added" \
   cmp -s "$SCRATCH/env.wrapped" "$SCRATCH/env.direct"
 
 # Standard input is the original's.

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "loopdev.h"
+#include "ulversions.h"
 #include "check.h"
 
 #define BACKING "/backing.img"
@@ -122,7 +123,7 @@ scan_tree (int sysfs, int stale, struct listed *out)
     .partitions = "/nonexistent",
     .sysfs = sysfs
   };
-  struct loop_scan *scan = loop_scan_open_dirs (&dirs);
+  struct loop_scan *scan = loop_scan_open_dirs (&dirs, UL_VERSION_UNKNOWN);
   struct loop_facts f;
 
   memset (out, 0, sizeof *out);
@@ -131,7 +132,7 @@ scan_tree (int sysfs, int stale, struct listed *out)
   for (;;)
     {
       errno = stale;
-      if (!loop_scan_next (scan, &f))
+      if (loop_scan_next (scan, &f) <= 0)
         break;
       printf ("  listed: '%s'%s\n", f.device, f.lost ? " (lost)" : "");
       out->rows++;
