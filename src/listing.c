@@ -351,22 +351,35 @@ new_shared (size_t n, bool shared)
   return sh;
 }
 
-/* Puts F, read for slot S, into S.  */
+/* Publishes F, read for slot S, in S, its text moved to the arena.
+   Returns false, and publishes nothing, when the text does not fit.  */
+static bool
+share (struct shared *sh, struct slot *s, struct loop_facts *f, bool listed)
+{
+  char *text = NULL;
+
+  if (f->sysfs_path != NULL
+      && (text = arena_copy (sh, f->sysfs_path)) == NULL)
+    return false;
+  free (f->sysfs_path);
+  f->sysfs_path = text;
+  s->listed = listed;
+  s->f = *f;
+  atomic_fetch_or_explicit (&s->state, SLOT_SCANNED, memory_order_release);
+  return true;
+}
+
+/* In this process: puts F, read for slot S, into S; a text that does not
+   fit the arena stays in this process's memory, for its row.  */
 static void
 fill_slot (struct shared *sh, struct slot *s, struct loop_facts *f,
            bool listed)
 {
-  char *text = f->sysfs_path;
-
+  if (share (sh, s, f, listed))
+    return;
   s->listed = listed;
   s->f = *f;
-  if (text != NULL && (s->f.sysfs_path = arena_copy (sh, text)) != NULL)
-    free (text);
-  else
-    {
-      s->f.sysfs_path = text;
-      s->private_text = text != NULL;
-    }
+  s->private_text = true;
   atomic_fetch_or_explicit (&s->state, SLOT_SCANNED, memory_order_release);
 }
 
@@ -474,10 +487,12 @@ answer (struct listing *l, size_t i, struct loop_facts *f)
   atomic_fetch_add (&sh->beat, 1);
 }
 
-/* The child: from its start on, each entry that is free is read, and
-   each one listed is answered.  An entry the parent is reading at that
-   moment (the one where the two meet) is read here too, for the child
-   only.  A shortage ends the child: the parent reads what is left.  */
+/* The child: from its start on, each entry that is free is read and
+   shared, and each one listed is answered.  An entry the parent is
+   reading at that moment (the one where the two meet), or whose text it
+   could not share, is read here too, for the child only; so is one whose
+   text does not fit, which the parent then reads again.  A shortage ends
+   the child: the parent reads what is left.  */
 static void
 child_work (void *arg)
 {
@@ -488,19 +503,18 @@ child_work (void *arg)
     {
       struct slot *s = &l->sh->slots[i];
       struct loop_facts own, *f = &s->f;
-      bool listed;
+      bool listed = s->listed;
+      bool mine = claim (l, i, SLOT_CHILD);
 
-      if (claim (l, i, SLOT_CHILD) && scan_slot (l, i) != 0)
-        break;
-      if (has (s, SLOT_SCANNED) && !s->private_text)
-        listed = s->listed;
-      else
+      if (mine || !has (s, SLOT_SCANNED) || s->private_text)
         {
-          int rc = loop_scan_entry (l->scan, l->names[i], &own);
+          int rc = (l->names != NULL
+                    ? loop_scan_entry (l->scan, l->names[i], &own) : -EINVAL);
           if (rc < 0)
             break;
           listed = rc > 0;
-          f = &own;
+          if (!mine || !share (l->sh, s, &own, listed))
+            f = &own;
         }
       if (listed && !s->given_up)
         answer (l, i, f);
@@ -560,12 +574,15 @@ finish (struct listing *l, const struct timespec *deadline)
       struct slot *s;
       char key[sizeof "loop" + 10];
 
-      if (end != WORKER_STALLED || i >= l->n
+      if (end == WORKER_ENDED || i >= l->n
           || has (s = &l->sh->slots[i], SLOT_ANSWERED))
         return end;
-      s->given_up = true;
+      /* It may wait there for good: later listings are told.  */
       snprintf (key, sizeof key, "loop%" PRIu32, s->f.entry_number);
       worker_leave_marker (&l->w, key, s->f.sysfs_path);
+      if (end == WORKER_LATE)
+        return end;
+      s->given_up = true;
       tracef (l, "%s: no answer within %d ms: printing the sysfs path",
               s->f.device, WORKER_STALL_MS);
       /* The next child only answers: every entry is read first.  */
