@@ -28,8 +28,8 @@ load (const char *soname, const struct dynlib_sym *syms, size_t n,
   for (size_t i = 0; i < n; i++)
     if ((*syms[i].slot = dlsym (h, syms[i].name)) == NULL)
       {
+        /* Not closed: dlclose would free the reason.  */
         *why = dlerror ();
-        dlclose (h);
         return NULL;
       }
   return h;

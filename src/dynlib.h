@@ -9,35 +9,23 @@
 #include <stdint.h>
 
 /* One function to look up: its name in the library, and the pointer that
-   receives its address.  Write entries with DYNLIB_SYM, never by hand.  */
+   receives its address (entries made by DYNLIB_FUNCTIONS only).  */
 struct dynlib_sym
 {
   void **slot;
   const char *name;
 };
 
-/* DYNLIB_SYM (SLOT, FN) is the entry for the library function FN, whose
-   declaration must be in scope: its name is FN spelt out, and its address
-   goes to SLOT, which must be a pointer to a function of FN's very type
-   (anything else is a compile-time error, a negative array size).  */
-#define DYNLIB_SYM(slot, fn) \
-  { (void **) &(slot) + DYNLIB_SAME_TYPE_ (slot, &(fn)), #fn }
-
-/* 0 when A and B have compatible types; does not compile otherwise.
-   GCC and Clang only: __builtin_types_compatible_p and __typeof__ are
-   their extensions.  */
-#define DYNLIB_SAME_TYPE_(a, b) \
-  (0 * sizeof (char[__builtin_types_compatible_p (__typeof__ (a), \
-                                                   __typeof__ (b)) ? 1 : -1]))
-
 /* DYNLIB_FUNCTIONS (SYMS, FUNCTIONS), at file scope, defines
    DYNLIB_API, a static struct with one member for each library function
-   that the list FUNCTIONS names, and SYMS, the static table of
-   DYNLIB_SYM entries that fills them, for DYNLIB_INIT.  FUNCTIONS is a
-   macro (X) that expands to X (NAME) for each function: the member NAME
-   points to the function DYNLIB_PREFIX##NAME, of its very type (its
-   declaration must be in scope).  Define DYNLIB_API (the struct's name)
-   and DYNLIB_PREFIX (the library's prefix) before, once in a file.  */
+   that the list FUNCTIONS names, and SYMS, the static table of entries
+   that fills them, for DYNLIB_INIT.  FUNCTIONS is a macro (X) that
+   expands to X (NAME) for each function: the member NAME points to the
+   function DYNLIB_PREFIX##NAME, of its very type, taken from its
+   declaration, which must be in scope (__typeof__, a GCC and Clang
+   extension), so that no call through it can go unchecked.  Define
+   DYNLIB_API (the struct's name) and DYNLIB_PREFIX (the library's
+   prefix) before, once in a file.  */
 #define DYNLIB_FUNCTIONS(syms, functions) \
   static struct \
   { \
@@ -47,10 +35,11 @@ struct dynlib_sym
 #define DYNLIB_MEMBER_(name) \
   __typeof__ (DYNLIB_CAT_ (DYNLIB_PREFIX, name)) *name;
 /* Through DYNLIB_ENTRY2_, whose arguments are expanded before they are
-   used: DYNLIB_SYM spells out FN as it is given.  */
+   used: the library's name of the function is spelt out whole.  */
 #define DYNLIB_ENTRY_(name) \
   DYNLIB_ENTRY2_ (DYNLIB_API, DYNLIB_CAT_ (DYNLIB_PREFIX, name), name)
-#define DYNLIB_ENTRY2_(api, fn, name) DYNLIB_SYM (api.name, fn),
+#define DYNLIB_ENTRY2_(api, fn, name) { (void **) &api.name, DYNLIB_STR_ (fn) },
+#define DYNLIB_STR_(fn) #fn
 
 /* DYNLIB_NOTE (FEATURE, DESCRIPTION, PRIORITY, SONAME), at file scope,
    records in the program's ".note.dlopen" section that it may dlopen
@@ -95,7 +84,7 @@ struct dynlib
 };
 
 /* The dynlib for SONAME whose functions are the entries of the array
-   SYMS (static, of DYNLIB_SYM entries); not loaded.  */
+   SYMS (made by DYNLIB_FUNCTIONS); not loaded.  */
 #define DYNLIB_INIT(soname, syms) \
   { (soname), (syms), sizeof (syms) / sizeof *(syms), NULL }
 
