@@ -136,6 +136,13 @@ limits_same() {
 # of it (strace and its options); empty: none.
 OURS_TRACE=
 
+# _jl_pass WHAT: judge_limited's PASS, named for the case alone (the same
+# name in every run); how it passed goes to the log.
+_jl_pass() {
+  echo "$_jl_name: $_jl_how; $1"
+  pass "$_jl_name"
+}
+
 # judge_limited NAME PREFIX...: lists with util-linux and with ours, each
 # run as PREFIX... PROGRAM -l -O NAME,BACK-FILE (PREFIX: prlimit with a
 # limit, fd-leak, ...), and judges ours against util-linux's by the rule:
@@ -165,16 +172,16 @@ judge_limited() {
     _jl_st=$(cat "$SCRATCH/ours.status")
     if limits_same right theirs; then
       _jl_how="util-linux lists right"
-      limits_same ours theirs && { pass "$_jl_name ($_jl_how): ours is util-linux's listing"; return 0; }
+      limits_same ours theirs && { _jl_pass "ours is util-linux's listing"; return 0; }
     else
       _jl_how="util-linux does not list every device (status $(cat "$SCRATCH/theirs.status"), $(limits_rows "$SCRATCH/theirs.out" | wc -l) rows)"
       if limits_same ours theirs; then
-        pass "$_jl_name ($_jl_how): ours is util-linux's listing"; return 0
+        _jl_pass "ours is util-linux's listing"; return 0
       elif cmp -s "$SCRATCH/ours.out" "$SCRATCH/right.out" && [ "$_jl_st" = 0 ] \
            && [ ! -s "$SCRATCH/ours.err" ]; then
-        pass "$_jl_name ($_jl_how): ours lists right"; return 0
+        _jl_pass "ours lists right"; return 0
       elif [ "$_jl_st" != 0 ] && [ "$_jl_wrong" = 0 ]; then
-        pass "$_jl_name ($_jl_how): ours fails (status $_jl_st), no wrong row"; return 0
+        _jl_pass "ours fails (status $_jl_st), no wrong row"; return 0
       fi
     fi
   done
