@@ -9,9 +9,10 @@
 # that util-linux's path is the right one, and ours must be the same) and
 # unbound devices made with LOOP_CTL_ADD, shown through a /sys/block of
 # this script's own mount namespace that holds them and nothing else
-# (other tests attach and detach meanwhile).  Both programs run as
-# "losetup" (as_losetup's links, called by path, so that no env(1) runs
-# under the limit), always against this machine's util-linux.
+# (other tests attach and detach meanwhile).  Both programs run with
+# argv[0] "losetup", found in a PATH that leads to as_losetup's links
+# (the dynamic loader names argv[0] as it is in its messages), always
+# against this machine's util-linux.
 #
 # Call limits_init after sourcing; it ends the script as UNSUPPORTED
 # where the scene cannot be made.
@@ -37,8 +38,11 @@ limits_cleanup() {
 
 # limits_init WHAT ARG...: the checks of need_unshare, this script again
 # in a mount namespace of its own (ARGs passed on), $SCRATCH, the trap,
-# and $OURS_LO and $THEIRS_LO: the program under test and util-linux
-# losetup, each as a path ending in "/losetup".
+# and $OURS_PATH and $THEIRS_PATH: PATH as it is, with the directory of
+# the program under test, or of util-linux losetup, named "losetup",
+# first.  "env PATH=$OURS_PATH COMMAND... losetup" runs the program under
+# test with argv[0] "losetup" at the end of COMMAND's chain of execvp()
+# calls (prlimit, strace, ...), and nothing more under their limits.
 limits_init() {
   _li_what=$1; shift
   need_unshare "$_li_what"
@@ -54,8 +58,8 @@ limits_init() {
   lc_init
   trap limits_cleanup EXIT
   as_losetup
-  OURS_LO=$SCRATCH/as-ours/losetup
-  THEIRS_LO=$SCRATCH/as-theirs/losetup
+  OURS_PATH=$SCRATCH/as-ours:$PATH
+  THEIRS_PATH=$SCRATCH/as-theirs:$PATH
 }
 
 # limits_scene BOUND UNBOUND: attaches BOUND new files of $SCRATCH/pool,
@@ -94,7 +98,7 @@ limits_scene() {
 # of limits_scene with its file and nothing else: what "right" means in
 # this scene.  Returns 1 otherwise.
 limits_control() {
-  "$THEIRS_LO" $LIST >"$SCRATCH/control.out" 2>&1
+  env PATH="$THEIRS_PATH" losetup $LIST >"$SCRATCH/control.out" 2>&1
   limits_rows "$SCRATCH/control.out" | sort >"$SCRATCH/control.rows"
   sort "$SCRATCH/attached" >"$SCRATCH/attached.rows"
   if cmp -s "$SCRATCH/control.rows" "$SCRATCH/attached.rows"; then
@@ -144,8 +148,9 @@ _jl_pass() {
 }
 
 # judge_limited NAME PREFIX...: lists with util-linux and with ours, each
-# run as PREFIX... PROGRAM -l -O NAME,BACK-FILE (PREFIX: prlimit with a
-# limit, fd-leak, ...), and judges ours against util-linux's by the rule:
+# run as PREFIX... losetup -l -O NAME,BACK-FILE (PREFIX: prlimit with a
+# limit, fd-leak, ...: commands that end with execvp() of the rest), and
+# judges ours against util-linux's by the rule:
 #  - util-linux lists right there (what it lists with no limit, status
 #    0): ours must print the same bytes, the same stderr, the same status;
 #  - util-linux does not: ours must do as it does (the same bytes, stderr
@@ -160,10 +165,10 @@ judge_limited() {
   : >"$SCRATCH/ours.rows"
   for _jl_try in 1 2 3; do
     [ "$_jl_try" = 1 ] || sleep 1
-    limits_run right "$THEIRS_LO" $LIST
-    limits_run theirs "$@" "$THEIRS_LO" $LIST
-    limits_run ours $OURS_TRACE "$@" "$OURS_LO" $LIST
-    limits_run right2 "$THEIRS_LO" $LIST
+    limits_run right env PATH="$THEIRS_PATH" losetup $LIST
+    limits_run theirs env PATH="$THEIRS_PATH" "$@" losetup $LIST
+    limits_run ours env PATH="$OURS_PATH" $OURS_TRACE "$@" losetup $LIST
+    limits_run right2 env PATH="$THEIRS_PATH" losetup $LIST
     limits_same right right2 || continue        # the scene changed
     limits_rows "$SCRATCH/right.out" | sort >"$SCRATCH/right.rows"
     limits_rows "$SCRATCH/ours.out" | sort >"$SCRATCH/ours.rows"

@@ -29,7 +29,7 @@ OURS_TRACE="strace -f -qq -o $SCRATCH/forks.st -e trace=execve,clone,clone3,fork
 judge_child() {
   judge_limited "$@"
   check "$1: the trace shows the listing" \
-    grep -q "execve(\"$OURS_LO\"" "$SCRATCH/forks.st"
+    grep -q "execve(\"$SCRATCH/as-ours/losetup\"" "$SCRATCH/forks.st"
   _jc_n=$(grep -E '(clone|clone3|fork|vfork)\(' "$SCRATCH/forks.st" |
             grep -vc 'resumed>')
   echo "$1: $_jc_n processes or threads started, for 40 devices"
@@ -50,7 +50,8 @@ fi
 # Limits at which util-linux still lists (the control says so); today
 # the child's second thread cannot get its stack there.
 for mib in 4 6 8 10; do
-  limits_run as-control prlimit --as=$((mib * 1048576)) "$THEIRS_LO" $LIST
+  limits_run as-control env PATH="$THEIRS_PATH" \
+    prlimit --as=$((mib * 1048576)) losetup $LIST
   if [ "$(cat "$SCRATCH/as-control.status")" != 0 ] ||
      ! cmp -s "$SCRATCH/as-control.out" "$SCRATCH/control.out"; then
     unsupported "address space limit of $mib MiB: util-linux does not list right there"
