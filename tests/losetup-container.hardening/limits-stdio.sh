@@ -11,8 +11,9 @@
 # more than 8 KiB (120 devices: written while it prints; "losetup: write
 # error", status 1, with stdout closed), between 4 and 8 KiB (64
 # devices: the same with stdin and stdout closed, status 0 with stdout
-# alone), and less than 4 KiB (3 devices: status 0 whichever is closed).  Both
-# run with argv[0] "losetup" (as_losetup), so that messages read alike.
+# alone), and less than 4 KiB (3 devices: status 0 whichever is
+# closed).  Both run with argv[0] "losetup" (as_losetup), so that
+# messages read alike.
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/hardening.sh"
