@@ -34,9 +34,9 @@ limits_control || exit 0
 # The limit: nr_open when it may be set, else the hard limit as it is.
 LIMIT=$(cat /proc/sys/fs/nr_open 2>/dev/null)
 if [ -z "$LIMIT" ] || ! prlimit --nofile="$LIMIT:$LIMIT" true 2>/dev/null; then
-  LIMIT=$(ulimit -H -n)
+  LIMIT=$(prlimit --nofile --output HARD --noheadings | tr -d ' ')
   case $LIMIT in
-    unlimited) LIMIT=$(cat /proc/sys/fs/nr_open) ;;
+    '' | *[!0-9]*) fail "the hard limit on open files ('$LIMIT')"; exit 0 ;;
   esac
   echo "nr_open cannot be set here: the hard limit $LIMIT is used"
 fi
