@@ -60,6 +60,17 @@ tests_helpers_fake_original_CPPFLAGS =
 tests_helpers_exec_shim_CPPFLAGS =
 tests_helpers_loop_attach_CPPFLAGS =
 tests_helpers_loop_remove_CPPFLAGS =
+# And three that set up a container's limits for the listing: a filter
+# without close_range, many inherited descriptors, many unbound loop
+# devices (tests/losetup-container.hardening/limits-*.sh).
+check_PROGRAMS += tests/helpers/no-close-range tests/helpers/fd-leak \
+  tests/helpers/loop-nodes
+tests_helpers_no_close_range_SOURCES = tests/helpers/no-close-range.c
+tests_helpers_fd_leak_SOURCES = tests/helpers/fd-leak.c
+tests_helpers_loop_nodes_SOURCES = tests/helpers/loop-nodes.c
+tests_helpers_no_close_range_CPPFLAGS =
+tests_helpers_fd_leak_CPPFLAGS =
+tests_helpers_loop_nodes_CPPFLAGS =
 # And one that lets the scripts ask src/ulversions.c's table.
 check_PROGRAMS += tests/helpers/ul-has
 tests_helpers_ul_has_SOURCES = tests/helpers/ul-has.c
