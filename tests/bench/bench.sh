@@ -688,7 +688,7 @@ if part sizes; then
   done
   B0=$BOUND U0=$UNB
   say "== stage 0, before attaching: $B0 devices in use (not ours), $U0 unbound nodes =="
-  printf "$LIST_FMT" "" "" "median ms" "IQR ms" "" "/ul" "/rust" "cpu ms" "cpu/ul"
+  printf "$LIST_FMT" "from" "" "median ms" "IQR ms" "" "/ul" "/rust" "cpu ms" "cpu/ul"
   for L in $LAUNCHERS; do
     for ((i = 0; i < NP; i++)); do list_row "$L" "$i" ""; done
   done
