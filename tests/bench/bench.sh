@@ -339,7 +339,7 @@ clean() {
 # table of a shell's child (bash holds fd 255).  Timed with EPOCHREALTIME,
 # which a shell cannot split into a child's user and system time.
 run_shell() {
-  local warm=$1 n=0 j t0 t1 d out= x
+  local warm=$1 n=0 j t0 t1 d line out= x
   local -a order argv cmds
   IFS=, read -r -a order <<<"$2"
   shift 2
@@ -354,7 +354,8 @@ run_shell() {
     t1=$EPOCHREALTIME
     if [ $((n++)) -ge "$warm" ]; then
       d=$(( ${t1/./} - ${t0/./} ))
-      out+=$(printf '%d\t%d.%06d\t-' "$j" $((d / 1000000)) $((d % 1000000)))$'\n'
+      printf -v line '%d\t%d.%06d\t-\n' "$j" $((d / 1000000)) $((d % 1000000))
+      out+=$line
     fi
   done
   printf '%s' "$out"
