@@ -489,11 +489,20 @@ for L in $LAUNCHERS; do
   case $L in
     shell) ;;
     small)
-      command -v "$CC" >/dev/null 2>&1 || why="no C compiler ($CC)"
-      [ -n "$why" ] || $CC -O2 -o "$SCRATCH/launch/launch" "$BENCH_DIR/launch.c"         2>"$SCRATCH/launch.err" || why="launch.c did not build: $(head -n 1 "$SCRATCH/launch.err")" ;;
+      if ! command -v "$CC" >/dev/null 2>&1; then
+        why="no C compiler ($CC)"
+      elif ! $CC -O2 -o "$SCRATCH/launch/launch" "$BENCH_DIR/launch.c" \
+             2>"$SCRATCH/launch.err"; then
+        why="launch.c did not build: $(head -n 1 "$SCRATCH/launch.err")"
+      fi ;;
     jvm)
-      command -v "$JAVAC" >/dev/null 2>&1 && command -v "$JAVA" >/dev/null 2>&1         || why="no JDK (javac and java; Debian: default-jdk-headless)"
-      [ -n "$why" ] || "$JAVAC" -d "$SCRATCH/launch" "$BENCH_DIR/Launch.java"         2>"$SCRATCH/launch.err" || why="Launch.java did not build: $(head -n 1 "$SCRATCH/launch.err")" ;;
+      if ! command -v "$JAVAC" >/dev/null 2>&1 \
+         || ! command -v "$JAVA" >/dev/null 2>&1; then
+        why="no JDK (javac and java; Debian: default-jdk-headless)"
+      elif ! "$JAVAC" -d "$SCRATCH/launch" "$BENCH_DIR/Launch.java" \
+             2>"$SCRATCH/launch.err"; then
+        why="Launch.java did not build: $(head -n 1 "$SCRATCH/launch.err")"
+      fi ;;
     *) warn "BENCH_LAUNCHERS: no launcher '$L' (shell, small, jvm)"; exit 2 ;;
   esac
   if [ -n "$why" ]; then
