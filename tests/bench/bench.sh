@@ -20,19 +20,26 @@ export LC_NUMERIC=C             # decimal points in printf and awk
 LC=${LOSETUP_CONTAINER:-}
 SIZES=${BENCH_SIZES:-"8 256 1024"}
 LIST_RUNS=${BENCH_LIST_RUNS:-60}        # listing runs of each program
+LIST_WARMUP=${BENCH_LIST_WARMUP:-20}    # untimed rounds before them
+LAUNCHERS=${BENCH_LAUNCHERS:-"shell small jvm"}  # who starts the listings
 PT_RUNS=${BENCH_PT_RUNS:-400}           # pass-through runs of each
 UNBOUND=${BENCH_UNBOUND:-256}           # unbound nodes added to measure them
 DELETED=${BENCH_DELETED:-16}            # backing files unlinked at the end
+RUST=${BENCH_RUST:-}                    # LINBIT's losetup-container (Rust)
 EXTRA=${BENCH_EXTRA:-}                  # more programs: "label=path ..."
 MOUNTS=${BENCH_MOUNTS-"0 1000 10000 20000"}     # bind mounts, one row each
 MOUNT_DEVICES=${BENCH_MOUNT_DEVICES:-64}        # devices of a dead container
 MOUNT_RUNS=${BENCH_MOUNT_RUNS:-20}              # timed listings per row
 PARTS=${BENCH_PARTS:-"unbound sizes reads mounts passthrough"}
 CC=${CC:-cc}
+JAVA=${JAVA:-java}
+JAVAC=${JAVAC:-javac}
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 
 # The speed targets, reported as met or missed at the end.
-T_LIST_RATIO=0.50       # listing time against losetup's, for N >= 256
-T_LIST_FROM=256
+T_LIST_RATIO=0.50       # listing time against losetup's, for N >= 256,
+T_LIST_FROM=256         # from every launcher
+T_RUST_RATIO=0.80       # listing time against LINBIT's Rust tool (same)
 # System calls per device in use, the worker process included: 6 (the
 # attribute's open and read and the node's fstatat in the listing; the
 # node's open and ioctl and the resolver's stat in the worker), both
@@ -78,7 +85,7 @@ mark() {
 }
 
 # find_ul_losetup: where util-linux losetup is (shared with the tests).
-. "$(dirname "$0")/../lib/ul-losetup.sh"
+. "$BENCH_DIR/../lib/ul-losetup.sh"
 
 # ---------------------------------------------------------------- checks
 missing=
@@ -106,7 +113,7 @@ if [ -n "$missing" ]; then
   say "bench: cannot run; missing:$missing" >&2
   exit 77
 fi
-for n in $SIZES $LIST_RUNS $PT_RUNS $UNBOUND $DELETED $MOUNTS \
+for n in $SIZES $LIST_RUNS $LIST_WARMUP $PT_RUNS $UNBOUND $DELETED $MOUNTS \
          $MOUNT_DEVICES $MOUNT_RUNS; do
   case $n in
     '' | *[!0-9]*) warn "not a number: '$n' (BENCH_* settings)"; exit 2 ;;
@@ -291,51 +298,143 @@ mountinfo_reads() {
     "$SCRATCH/open.out"
 }
 
-# timeit TAG RUNS KEY=COMMAND...: runs each command RUNS times, the
-# commands in alternation: one hyperfine run of each per round, in an order
-# that changes every round, so that a busier moment of the machine falls
-# on all of them alike.  Sets MED[KEY], Q1[KEY] and Q3[KEY] (seconds, wall
-# time) and CPU[KEY] (the mean user and system time, less disturbed by
-# other work on the machine than the wall time).
-declare -A MED Q1 Q3 CPU
-HF_PREFIX=()            # runs hyperfine in another mount namespace
-timeit() {
-  local tag=$1 rounds=$2 r i j k key med q1 q3 cpu args
-  shift 2
-  local -a keys=() cmds=()
-  for i in "$@"; do
-    keys+=("${i%%=*}")
-    cmds+=("${i#*=}")
-  done
-  k=${#keys[@]}
-  rm -f "$SCRATCH/hf/$tag".*.json
+# ---------------------------------------------------------------- timing
+# Every launcher runs the programs by one schedule: one run of each per
+# round, in an order that changes from round to round, so that a busier
+# moment of the machine falls on all of them alike.  Each writes one line
+# per timed run, "INDEX <TAB> wall seconds <TAB> cpu seconds" (cpu "-"
+# where the launcher cannot see it), and one summary reads those lines.
+
+# schedule ROUNDS K: the order of the runs of K programs over ROUNDS
+# rounds, as comma-separated indices: forward and backward in turn, the
+# start moved on by one every two rounds.
+schedule() {
+  local rounds=$1 k=$2 r i j out=
   for ((r = 0; r < rounds; r++)); do
-    args=()
     for ((i = 0; i < k; i++)); do
       if [ $((r % 2)) -eq 0 ]; then j=$(( (i + r / 2) % k ))
       else j=$(( (2 * k - 1 - i + r / 2) % k )); fi
-      args+=(--command-name "${keys[j]}" "${cmds[j]}")
+      out=$out${out:+,}$j
     done
-    if ! "${HF_PREFIX[@]}" hyperfine -N --style none --runs 1 \
-           --export-json "$SCRATCH/hf/$tag.$r.json" "${args[@]}" \
-           >/dev/null 2>"$SCRATCH/hf/err"; then
-      warn "hyperfine failed:"
-      cat "$SCRATCH/hf/err" >&2
+  done
+  printf '%s' "$out"
+}
+
+# clean CMD...: runs CMD with no descriptor above 2 open, as a service
+# manager or a container runtime starts a program (a JVM in particular).
+clean() {
+  perl -MPOSIX -e 'opendir(my $d, "/proc/self/fd") or die "/proc/self/fd: $!\n";
+    my @fds = grep { /^\d+$/ && $_ > 2 } readdir $d;
+    closedir $d;
+    POSIX::close($_) for @fds;
+    exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\n"' -- "$@"
+}
+
+# The launchers: each is called as "run_L WARMUP SCHEDULE CMD..." (the
+# interface of launch.c), runs the whole schedule, and prints the lines
+# of the runs after the first WARMUP.
+#
+# run_shell: this script's bash runs each command as a shell script
+# reads a command's output, "$(cmd)"; its children get the descriptor
+# table of a shell's child (bash holds fd 255).  Timed with EPOCHREALTIME,
+# which a shell cannot split into a child's user and system time.
+run_shell() {
+  local warm=$1 n=0 j t0 t1 d line out= x
+  local -a order argv cmds
+  IFS=, read -r -a order <<<"$2"
+  shift 2
+  cmds=("$@")
+  for j in "${order[@]}"; do
+    read -r -a argv <<<"${cmds[j]}"
+    t0=$EPOCHREALTIME
+    x=$("${argv[@]}" 2>/dev/null) || {
+      echo "${argv[0]}: exit status $?" >"$SCRATCH/launch.err"
       return 1
+    }
+    t1=$EPOCHREALTIME
+    if [ $((n++)) -ge "$warm" ]; then
+      d=$(( ${t1/./} - ${t0/./} ))
+      printf -v line '%d\t%d.%06d\t-\n' "$j" $((d / 1000000)) $((d % 1000000))
+      out+=$line
     fi
   done
-  while IFS=$'\t' read -r key med q1 q3 cpu; do
-    MED[$key]=$med Q1[$key]=$q1 Q3[$key]=$q3 CPU[$key]=$cpu
-  done < <(perl -MJSON::PP -e '
-    my (%t, %cpu);
+  printf '%s' "$out"
+}
+# run_small: launch.c, every descriptor above 2 closed first, so that its
+# children get the smallest table.
+run_small() {
+  "$SCRATCH/launch/launch" -w "$@" </dev/null 2>"$SCRATCH/launch.err"
+}
+# run_jvm: Launch.java, in a JVM started with only 0-2 open.
+run_jvm() {
+  clean "$JAVA" -cp "$SCRATCH/launch" Launch -w "$@" \
+    </dev/null 2>"$SCRATCH/launch.err"
+}
+# run_hyperfine: hyperfine -N, one round per call (its own alternation
+# has no rounds), output to /dev/null; in the namespace of HF_PREFIX.
+HF_PREFIX=()
+run_hyperfine() {
+  local warm=$1 k r i
+  local -a order cmds args files=()
+  IFS=, read -r -a order <<<"$2"
+  shift 2
+  cmds=("$@")
+  k=${#cmds[@]}
+  rm -f "$SCRATCH"/hf/*.json
+  for ((r = 0; r * k < ${#order[@]}; r++)); do
+    args=()
+    for ((i = r * k; i < (r + 1) * k; i++)); do
+      args+=(--command-name "${order[i]}" "${cmds[order[i]]}")
+    done
+    "${HF_PREFIX[@]}" hyperfine -N --style none --runs 1 \
+      --export-json "$SCRATCH/hf/$r.json" "${args[@]}" \
+      >/dev/null 2>"$SCRATCH/launch.err" || return 1
+    [ $((r * k)) -lt "$warm" ] || files+=("$SCRATCH/hf/$r.json")
+  done
+  perl -MJSON::PP -e '
     for my $f (@ARGV) {
       local $/;
       open(my $h, "<", $f) or die "$f: $!\n";
-      my $j = JSON::PP->new->decode(<$h>);
-      for my $r (@{$j->{results}}) {
-        push @{$t{$r->{command}}}, @{$r->{times}};
-        push @{$cpu{$r->{command}}}, $r->{user} + $r->{system};
+      for my $r (@{JSON::PP->new->decode(<$h>)->{results}}) {
+        printf "%s\t%.9f\t%.9f\n", $r->{command}, $r->{times}[0],
+          $r->{user} + $r->{system};
       }
+    }' "${files[@]}"
+}
+
+# timeit LAUNCHER ROUNDS WARMUP KEY=COMMAND...: runs each command ROUNDS
+# times, after WARMUP untimed rounds, from LAUNCHER (shell, small, jvm or
+# hyperfine), the commands in alternation.  Sets MED[KEY], Q1[KEY] and
+# Q3[KEY] (seconds, wall time) and CPU[KEY] (the mean user and system
+# time, less disturbed by other work on the machine than the wall time;
+# "-" where the launcher cannot see it).
+declare -A MED Q1 Q3 CPU
+timeit() {
+  local launcher=$1 rounds=$2 warm=$3 c key med q1 q3 cpu
+  shift 3
+  local -a keys=() cmds=()
+  for c in "$@"; do
+    keys+=("${c%%=*}")
+    cmds+=("${c#*=}")
+  done
+  : >"$SCRATCH/launch.err"
+  if ! "run_$launcher" $((warm * ${#keys[@]})) \
+         "$(schedule $((warm + rounds)) ${#keys[@]})" "${cmds[@]}" \
+         >"$SCRATCH/runs.tsv"; then
+    warn "the $launcher launcher failed:"
+    cat "$SCRATCH/launch.err" >&2
+    return 1
+  fi
+  while IFS=$'\t' read -r key med q1 q3 cpu; do
+    MED[$key]=$med Q1[$key]=$q1 Q3[$key]=$q3 CPU[$key]=$cpu
+  done < <(perl -e '
+    my @keys = @ARGV;
+    my (%t, %cpu);
+    while (<STDIN>) {
+      chomp;
+      my ($i, $wall, $cpu) = split /\t/;
+      push @{$t{$i}}, $wall;
+      push @{$cpu{$i}}, $cpu;
     }
     sub quantile {
       my ($v, $p) = @_;
@@ -344,13 +443,29 @@ timeit() {
       return $i + 1 < @$v ? $v->[$i] + ($x - $i) * ($v->[$i + 1] - $v->[$i])
                           : $v->[$i];
     }
-    for my $c (sort keys %t) {
-      my @v = sort { $a <=> $b } @{$t{$c}};
+    for my $i (sort { $a <=> $b } keys %t) {
+      my @v = sort { $a <=> $b } @{$t{$i}};
       my $cpu = 0;
-      $cpu += $_ / @{$cpu{$c}} for @{$cpu{$c}};
-      printf "%s\t%.9f\t%.9f\t%.9f\t%.9f\n", $c,
-        quantile(\@v, .5), quantile(\@v, .25), quantile(\@v, .75), $cpu;
-    }' "$SCRATCH/hf/$tag".*.json)
+      for (@{$cpu{$i}}) {
+        if ($_ eq "-") { $cpu = "-"; last }
+        $cpu += $_ / @{$cpu{$i}};
+      }
+      printf "%s\t%.9f\t%.9f\t%.9f\t%s\n", $keys[$i],
+        quantile(\@v, .5), quantile(\@v, .25), quantile(\@v, .75),
+        $cpu eq "-" ? "-" : sprintf("%.9f", $cpu);
+    }' "${keys[@]}" <"$SCRATCH/runs.tsv")
+}
+
+# fdsize LAUNCHER: prints the size of the descriptor table (FDSize in
+# /proc/PID/status) that a child of LAUNCHER gets.
+fdsize() {
+  local probe="$GREP ^FDSize: /proc/self/status"
+  case $1 in
+    shell) $probe ;;
+    small) "$SCRATCH/launch/launch" -p 0 "$probe" </dev/null ;;
+    jvm) clean "$JAVA" -cp "$SCRATCH/launch" Launch -p 0 "$probe" </dev/null ;;
+    hyperfine) hyperfine -N --runs 1 --show-output "$probe" 2>/dev/null ;;
+  esac | awk '$1 == "FDSize:" { print $2; exit }'
 }
 
 ms() { fmt '%.3f' "$1 * 1000"; }
@@ -362,6 +477,42 @@ unset LOSETUP_CONTAINER_BIND_MOUNTS LOSETUP_CONTAINER_DEBUG
 # The original that the pass-through runs, found on its first look, as
 # with a packaged install (the diverted losetup comes first).
 export LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$UL
+GREP=$(command -v grep)
+
+# The launchers that can run here: launch.c needs a C compiler, Launch.java
+# a JDK.  One that cannot is left out, and the header says why.
+mkdir -p "$SCRATCH/launch" || exit 1
+HAVE_LAUNCHERS=
+LAUNCHER_NOTES=
+for L in $LAUNCHERS; do
+  why=
+  case $L in
+    shell) ;;
+    small)
+      if ! command -v "$CC" >/dev/null 2>&1; then
+        why="no C compiler ($CC)"
+      elif ! $CC -O2 -o "$SCRATCH/launch/launch" "$BENCH_DIR/launch.c" \
+             2>"$SCRATCH/launch.err"; then
+        why="launch.c did not build: $(head -n 1 "$SCRATCH/launch.err")"
+      fi ;;
+    jvm)
+      if ! command -v "$JAVAC" >/dev/null 2>&1 \
+         || ! command -v "$JAVA" >/dev/null 2>&1; then
+        why="no JDK (javac and java; Debian: default-jdk-headless)"
+      elif ! "$JAVAC" -d "$SCRATCH/launch" "$BENCH_DIR/Launch.java" \
+             2>"$SCRATCH/launch.err"; then
+        why="Launch.java did not build: $(head -n 1 "$SCRATCH/launch.err")"
+      fi ;;
+    *) warn "BENCH_LAUNCHERS: no launcher '$L' (shell, small, jvm)"; exit 2 ;;
+  esac
+  if [ -n "$why" ]; then
+    LAUNCHER_NOTES="$LAUNCHER_NOTES  $L: left out, $why
+"
+  else
+    HAVE_LAUNCHERS="$HAVE_LAUNCHERS${HAVE_LAUNCHERS:+ }$L"
+  fi
+done
+LAUNCHERS=$HAVE_LAUNCHERS
 
 say "losetup-container benchmark: listing and pass-through"
 say ""
@@ -380,16 +531,44 @@ say "  util-linux:        $("$UL" --version 2>&1 | head -n 1) ($UL)"
 say "  libsmartcols:      $(dpkg-query -W -f '${Version}' libsmartcols1 2>/dev/null || echo '?')"
 say "  losetup-container: $(env -u LOSETUP_CONTAINER_ORIGINAL_LOSETUP "$LC" --version 2>&1 | head -n 1) ($LC)"
 say "    links:           $(LC_ALL=C objdump -p "$LC" 2>/dev/null | awk '/NEEDED/ { printf "%s ", $2 }')"
+[ -z "$RUST" ] || say "  LINBIT Rust tool:  $RUST"
 say "  hyperfine:         $(hyperfine --version | head -n 1)"
 say "  strace:            $(strace -V | head -n 1)"
-say "timing: hyperfine -N, the programs in alternation ($LIST_RUNS listing and"
-say "        $PT_RUNS pass-through runs each); median and interquartile range (IQR)"
+if [[ " $LAUNCHERS " == *" jvm "* ]]; then
+  say "  java:              $("$JAVA" -version 2>&1 | head -n 1)"
+fi
+say "launchers of the listings (each program's child's descriptor table, FDSize):"
+for L in $LAUNCHERS; do
+  case $L in
+    shell) what="bash, \$(program) from this script" ;;
+    small) what="launch.c, only 0-2 open: fork, exec, pipe read to its end" ;;
+    jvm) what="a JVM with only 0-2 open: ProcessBuilder.start(), pipe read to its end" ;;
+  esac
+  printf '  %-6s %-4s %s\n' "$L" "$(fdsize "$L")" "$what"
+done
+printf '%s' "$LAUNCHER_NOTES"
+printf '  %-6s %-4s %s\n' "" "$(fdsize hyperfine)" \
+  "hyperfine -N, for the mounts and pass-through tables"
+say "timing: the programs in alternation, $LIST_WARMUP untimed rounds, then $LIST_RUNS"
+say "        listing runs each per launcher ($PT_RUNS pass-through runs, no warm-up);"
+say "        median and interquartile range (IQR)"
 say ""
 
-# The programs compared: losetup-container, util-linux losetup, and any
-# given in BENCH_EXTRA (other builds, to compare changes in one run).
+# The programs compared: losetup-container, util-linux losetup, LINBIT's
+# Rust tool when given (at RI), and any given in BENCH_EXTRA (other builds,
+# to compare changes in one run).
 P_LABEL=("losetup-container" "util-linux losetup")
 P_PATH=("$LC" "$UL")
+RI=
+if [ -n "$RUST" ]; then
+  if [ ! -x "$RUST" ]; then
+    warn "BENCH_RUST: $RUST is not an executable"
+    exit 2
+  fi
+  RI=${#P_PATH[@]}
+  P_LABEL+=("LINBIT Rust tool")
+  P_PATH+=("$RUST")
+fi
 for e in $EXTRA; do
   if [ ! -x "${e#*=}" ]; then
     warn "BENCH_EXTRA: ${e#*=} is not an executable"
@@ -408,8 +587,9 @@ done
 # this run's devices are not losetup's, padding included (the lines of
 # other users' devices may differ: correcting paths is the point),
 # compared again when other users changed the devices in between; true
-# when there is none.  A program given in BENCH_EXTRA may be another
-# tool, whose bytes are its own.
+# when there is none.  LINBIT's Rust tool prints its own format and is not
+# compared; a program given in BENCH_EXTRA may be another tool too, whose
+# bytes are its own.
 DIFFERING=
 same_output() {
   local i tries
@@ -417,7 +597,7 @@ same_output() {
     DIFFERING=
     "$UL" $LIST_ARGS 2>&1 | grep -F -e "$POOL/" >"$SCRATCH/ul.out"
     for ((i = 0; i < NP; i++)); do
-      [ "${P_PATH[i]}" = "$UL" ] && continue
+      [ "${P_PATH[i]}" = "$UL" ] || [ "$i" = "$RI" ] && continue
       "${P_PATH[i]}" $LIST_ARGS 2>&1 | grep -F -e "$POOL/" >"$SCRATCH/p.out"
       cmp -s "$SCRATCH/p.out" "$SCRATCH/ul.out" \
         || DIFFERING="$DIFFERING${DIFFERING:+, }${P_LABEL[i]}"
@@ -475,28 +655,63 @@ fi
 # Stage 0 is what is there before this run attaches anything.  The
 # per-device figures of each stage are its difference from stage 0
 # divided by the devices added since, less what the change in the number
-# of unbound nodes accounts for.
-if part sizes; then
-  declare -a T0 SC0 SCN
-  timeit s0 "$LIST_RUNS" "${CMDS[@]}" || exit 1
+# of unbound nodes accounts for.  Every launcher times every program.
+
+# list_time LAUNCHER: times the listing of every program from LAUNCHER;
+# sets MED[LAUNCHER.pI] and the rest for program I.
+list_time() {
+  local i c=()
   for ((i = 0; i < NP; i++)); do
-    T0[i]=${MED[p$i]}
+    c+=("$1.p$i=${P_PATH[i]} $LIST_ARGS")
+  done
+  timeit "$1" "$LIST_RUNS" "$LIST_WARMUP" "${c[@]}"
+}
+
+# ratio A B: A / B to three places, "-" when either is not a number.
+ratio() {
+  if le 0 "$1" && le 0 "$2" && ! le "$2" 0; then fmt '%.3f' "$1 / $2"
+  else printf '%s' -; fi
+}
+
+# list_row LAUNCHER I US: one row of a listing table, the launcher's name
+# on the first program's row only.
+LIST_FMT='  %-6s %-20s %10s %8s %10s %7s %7s %8s %7s\n'
+list_row() {
+  local k=$1.p$2 rr=-
+  [ -z "$RI" ] || rr=$(ratio "${MED[$k]}" "${MED[$1.p$RI]}")
+  printf "$LIST_FMT" "$([ "$2" -eq 0 ] && echo "$1")" "${P_LABEL[$2]}" \
+    "$(ms "${MED[$k]}")" "$(iqr_ms "${Q1[$k]}" "${Q3[$k]}")" "$3" \
+    "$(ratio "${MED[$k]}" "${MED[$1.p1]}")" "$rr" \
+    "$(le 0 "${CPU[$k]}" && ms "${CPU[$k]}" || echo -)" \
+    "$(ratio "${CPU[$k]}" "${CPU[$1.p1]}")"
+}
+
+if part sizes; then
+  declare -A T0 PREV_US
+  declare -a SC0 SCN
+  for L in $LAUNCHERS; do
+    list_time "$L" || exit 1
+    for ((i = 0; i < NP; i++)); do T0[$L.p$i]=${MED[$L.p$i]}; done
+  done
+  for ((i = 0; i < NP; i++)); do
     syscalls_of "${P_PATH[i]}" $LIST_ARGS; SC0[i]=$SC
   done
   B0=$BOUND U0=$UNB
   say "== stage 0, before attaching: $B0 devices in use (not ours), $U0 unbound nodes =="
+  printf "$LIST_FMT" "from" "" "median ms" "IQR ms" "" "/ul" "/rust" "cpu ms" "cpu/ul"
+  for L in $LAUNCHERS; do
+    for ((i = 0; i < NP; i++)); do list_row "$L" "$i" ""; done
+  done
   for ((i = 0; i < NP; i++)); do
-    printf '  %-20s %9s ms (IQR %s ms), %s syscalls\n' "${P_LABEL[i]}" \
-      "$(ms "${T0[i]}")" "$(iqr_ms "${Q1[p$i]}" "${Q3[p$i]}")" "${SC0[i]}"
+    printf '  %-27s %s system calls\n' "${P_LABEL[i]}" "${SC0[i]}"
   done
   say ""
 
-  prev_us=-
   prev_n=
   for N in $SIZES; do
     t_start=$SECONDS
     attach_upto "$N" || exit 1
-    timeit "n$N" "$LIST_RUNS" "${CMDS[@]}" || exit 1
+    for L in $LAUNCHERS; do list_time "$L" || exit 1; done
     for ((i = 0; i < NP; i++)); do
       syscalls_of "${P_PATH[i]}" $LIST_ARGS; SCN[i]=$SC
     done
@@ -504,48 +719,61 @@ if part sizes; then
     dB=$((B - B0)) dU=$((U - U0))
     [ "$dB" -gt 0 ] || dB=1
     say "== N = $N: $B devices in use (${#ATTACHED[@]} attached by this run), $U unbound nodes =="
-    printf '  %-20s %10s %8s %10s %7s %8s %6s %9s %10s\n' "" "median ms" \
-      "IQR ms" "us/device" "ratio" "cpu ms" "ratio" "syscalls" "per device"
+    printf "$LIST_FMT" "from" "" "median ms" "IQR ms" "us/device" "/ul" \
+      "/rust" "cpu ms" "cpu/ul"
+    marks_ul= marks_rust= marks_lin=
+    for L in $LAUNCHERS; do
+      for ((i = 0; i < NP; i++)); do
+        us=-
+        # Below 64 devices the difference is lost in the noise.
+        [ "$dB" -lt 64 ] \
+          || us=$(fmt '%.2f' "(${MED[$L.p$i]} - ${T0[$L.p$i]}) * 1e6 / $dB")
+        list_row "$L" "$i" "$us"
+        [ "$i" -ne 0 ] || us_lc=$us
+      done
+      r=$(ratio "${MED[$L.p0]}" "${MED[$L.p1]}")
+      if [ "$N" -ge "$T_LIST_FROM" ]; then
+        mark "$r" "$T_LIST_RATIO" "listing time against losetup, from $L, at N=$N"
+        marks_ul="$marks_ul  $L $r $M"
+        if [ -n "$RI" ]; then
+          r=$(ratio "${MED[$L.p0]}" "${MED[$L.p$RI]}")
+          mark "$r" "$T_RUST_RATIO" "listing time against LINBIT's Rust tool, from $L, at N=$N"
+          marks_rust="$marks_rust  $L $r $M"
+        fi
+      else
+        marks_ul="$marks_ul  $L $r"
+      fi
+      if [ -n "${PREV_US[$L]:-}" ] && [ "${PREV_US[$L]}" != - ] && [ "$us_lc" != - ]; then
+        # Linear: one more device costs no more among many than among fewer.
+        g=$(fmt '%.2f' "$us_lc / (${PREV_US[$L]} > 0.01 ? ${PREV_US[$L]} : 0.01)")
+        mark "$g" "$T_LINEAR" "time per device, from $L, at N=$N against N=$prev_n (linear growth)"
+        marks_lin="$marks_lin  $L ${g}x $M"
+      fi
+      PREV_US[$L]=$us_lc
+    done
+    say "  time, losetup-container / losetup:$marks_ul"
+    [ "$N" -ge "$T_LIST_FROM" ] || say "    (no target below N=$T_LIST_FROM)"
+    [ -z "$marks_rust" ] || say "  time, losetup-container / LINBIT's Rust tool:$marks_rust"
+    [ -z "$marks_lin" ] || say "  time per device against N=$prev_n:$marks_lin"
+    # System calls do not depend on the launcher: counted once, under
+    # strace -f (the program and every process it starts).
+    printf '  %-27s %9s %10s\n' "" "syscalls" "per device"
     for ((i = 0; i < NP; i++)); do
       pd=$(fmt '%.2f' "(${SCN[i]} - ${SC0[i]} - ${PU[i]} * $dU) / $dB")
-      us=-
-      # Below 64 devices the difference is lost in the noise.
-      [ "$dB" -lt 64 ] || us=$(fmt '%.2f' "(${MED[p$i]} - ${T0[i]}) * 1e6 / $dB")
-      r=$(fmt '%.3f' "${MED[p$i]} / ${MED[p1]}")
-      printf '  %-20s %10s %8s %10s %7s %8s %6s %9s %10s\n' "${P_LABEL[i]}" \
-        "$(ms "${MED[p$i]}")" "$(iqr_ms "${Q1[p$i]}" "${Q3[p$i]}")" \
-        "$us" "$r" "$(ms "${CPU[p$i]}")" \
-        "$(fmt '%.2f' "${CPU[p$i]} / (${CPU[p1]} > 0 ? ${CPU[p1]} : 1)")" \
-        "${SCN[i]}" "$pd"
-      [ "$i" -ne 0 ] || { ratio=$r pd_lc=$pd us_lc=$us; }
+      M=
+      # The start's fixed hundred-odd calls are most of the count at a
+      # few devices: the target holds from T_LIST_FROM on, as the time's.
+      if [ "$i" -eq 0 ] && [ "$N" -ge "$T_LIST_FROM" ]; then
+        mark "$pd" "$T_SC_DEVICE" "syscalls per device in use at N=$N"
+      fi
+      printf '  %-27s %9s %10s  %s\n' "${P_LABEL[i]}" "${SCN[i]}" "$pd" "$M"
     done
-    if [ "$N" -ge "$T_LIST_FROM" ]; then
-      mark "$ratio" "$T_LIST_RATIO" "listing time ratio at N=$N"
-      say "  time, losetup-container / losetup: $ratio  $M"
-    else
-      say "  time, losetup-container / losetup: $ratio  (no target below N=$T_LIST_FROM)"
-    fi
-    # The start's fixed hundred-odd calls are most of the count at a few
-    # devices: the per-device target holds from T_LIST_FROM on, as the
-    # time's does.
-    if [ "$N" -ge "$T_LIST_FROM" ]; then
-      mark "$pd_lc" "$T_SC_DEVICE" "syscalls per device in use at N=$N"
-      say "  syscalls per device in use: $pd_lc  $M"
-    else
-      say "  syscalls per device in use: $pd_lc  (no target below N=$T_LIST_FROM)"
-    fi
-    if [ "$prev_us" != - ] && [ "$us_lc" != - ]; then
-      # Linear: one more device costs no more among many than among fewer.
-      g=$(fmt '%.2f' "$us_lc / ($prev_us > 0.01 ? $prev_us : 0.01)")
-      mark "$g" "$T_LINEAR" "time per device at N=$N against N=$prev_n (linear growth)"
-      say "  time per device against N=$prev_n: ${g}x  $M"
-    fi
     if same_output; then
       say "  output: the lines of this run's devices are losetup's, byte for byte"
     else
       say "  output: the lines of this run's devices DIFFER from losetup's: $DIFFERING"
     fi
-    prev_us=$us_lc prev_n=$N
+    prev_n=$N
     say "  (stage took $((SECONDS - t_start)) s)"
     say ""
   done
@@ -657,7 +885,7 @@ if part mounts && [ -n "$MOUNTS" ]; then
       made=$NM
     fi
     lines=$(nsenter -t "$HOLDER" -m -- cat /proc/self/mountinfo | wc -l)
-    timeit "m$NM" "$MOUNT_RUNS" "${CMDS[@]}" "cat=cat /proc/self/mountinfo" \
+    timeit hyperfine "$MOUNT_RUNS" 0 "${CMDS[@]}" "cat=cat /proc/self/mountinfo" \
       || exit 1
     floor=$(fmt '%.9f' "${MED[p1]} + ${MED[cat]}")
     for ((i = 0; i < NP; i++)); do
@@ -707,7 +935,7 @@ if part passthrough; then
     ln -s "${P_PATH[i]}" "$SCRATCH/pt/$i/losetup"
     pt+=("x$i=$SCRATCH/pt/$i/losetup --version")
   done
-  timeit pt "$PT_RUNS" "${pt[@]}" || exit 1
+  timeit hyperfine "$PT_RUNS" 0 "${pt[@]}" || exit 1
 
   # pt_row LABEL KEY PROGRAM: one line of the pass-through table.
   pt_row() {

@@ -6,7 +6,8 @@
 # how to read its tables.  Settings pass through the environment, e.g.
 #   make bench BENCH_SIZES="8 256"   or   BENCH_LIST_RUNS=80 make bench
 
-EXTRA_DIST += tests/bench/bench.sh tests/bench/README
+EXTRA_DIST += tests/bench/bench.sh tests/bench/README \
+	tests/bench/launch.c tests/bench/Launch.java
 
 bench: src/losetup-container
 	LOSETUP_CONTAINER=$(abs_top_builddir)/src/losetup-container \
