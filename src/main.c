@@ -5,7 +5,7 @@
 #include "system.h"
 
 #include <errno.h>
-#include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +16,7 @@
 #include "error.h"
 #include "progname.h"
 #include "version-etc.h"
+#include "xalloc.h"
 
 #include "detect.h"
 #include "i18n.h"
@@ -98,28 +99,27 @@ close_stdout_as_losetup (void)
     _exit (EXIT_FAILURE);
 }
 
-/* Returns true when libsmartcols can be loaded.  util-linux losetup is
-   linked with it and cannot start without it: its dynamic loader then
-   prints one line and exits with 127.  So does this: the same line, in
-   the loader's words (never translated, so they are made in the C
-   locale), naming ARGV0 as the loader names the program.  */
-static bool
-smartcols_loadable (const char *argv0)
-{
-  locale_t c = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
-  locale_t was = c != (locale_t) 0 ? uselocale (c) : (locale_t) 0;
-  const char *why = NULL;
-  bool loaded = smartcols_load (&why);
+/* Why libsmartcols could not be loaded (a copy), or NULL.  */
+static char *smartcols_missing;
 
+/* Makes ready for a call that may be the listing: loads libsmartcols,
+   as the dynamic loader loads it for util-linux losetup before anything
+   else (so also under the same tight limit on address space), and in
+   the C locale, whose words the loader's message keeps; then the
+   locale.  */
+static void
+prepare_listing (void)
+{
+  const char *why = NULL;
+  bool loaded;
+
+  /* The heap grows by what is asked, not 128 KiB ahead, meanwhile.  */
+  mallopt (M_TOP_PAD, 0);
+  loaded = smartcols_load (&why);
+  mallopt (M_TOP_PAD, 128 * 1024);
   if (!loaded)
-    fprintf (stderr, "%s: error while loading shared libraries: %s\n",
-             argv0, why);
-  if (c != (locale_t) 0)
-    {
-      uselocale (was);
-      freelocale (c);
-    }
-  return loaded;
+    smartcols_missing = xstrdup (why);
+  init_ctype_and_messages ();
 }
 
 static void
@@ -249,12 +249,19 @@ main (int argc, char **argv)
      util-linux version is asked for only when the versions disagree:
      its grammar then decides, the column names compared as that losetup
      compares them.  */
-  if (!is_list_request_at_run_time (argc, argv, init_ctype_and_messages,
+  if (!is_list_request_at_run_time (argc, argv, prepare_listing,
                                     ul_installed_version))
     return original_exec (argv);
 
-  if (!smartcols_loadable (argv[0]))
-    return EXIT_NOT_FOUND;
+  /* util-linux losetup cannot start without libsmartcols: its dynamic
+     loader prints one line and exits with 127, and so does this, naming
+     ARGV[0] as the loader names the program.  */
+  if (smartcols_missing != NULL)
+    {
+      fprintf (stderr, "%s: error while loading shared libraries: %s\n",
+               argv[0], smartcols_missing);
+      return EXIT_NOT_FOUND;
+    }
   atexit (close_stdout_as_losetup);
   return list_backing_files (ul_installed_version (),
                              debug_wanted () ? print_trace_line : NULL);
