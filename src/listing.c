@@ -35,6 +35,7 @@
 #include "listing.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -700,6 +701,7 @@ free_listing (struct listing *l)
 int
 list_backing_files (unsigned int version, void (*trace) (const char *line))
 {
+  static char page[4096];
   struct listing l = { .version = version, .trace = trace };
   struct row *rows;
   size_t n = 0;
@@ -738,6 +740,12 @@ list_backing_files (unsigned int version, void (*trace) (const char *line))
     }
   free_listing (&l);
 
+  /* util-linux's own descriptors take the numbers a caller closed: with
+     0 and 1 closed, its standard output is a sysfs directory while it
+     prints, buffered a page at a time, and a table longer than that
+     fails while it is printed.  So here too.  */
+  if (fcntl (STDIN_FILENO, F_GETFD) < 0 && fcntl (STDOUT_FILENO, F_GETFD) < 0)
+    setvbuf (stdout, page, _IOFBF, sizeof page);
   if (print_plain (rows, n))
     for (size_t i = 0; i < n; i++)
       {
