@@ -34,7 +34,7 @@ fi
 
 # in_use POOL: prints how many loop devices hold a file of POOL.
 in_use() {
-  for _f in "$1"/*; do file_id "$_f"; done >"$SCRATCH/ids"
+  for _f in "$1"/*; do lc_file_id "$_f"; done >"$SCRATCH/ids"
   "$UL" -l -n -O BACK-MAJ:MIN,BACK-INO 2>/dev/null \
     | awk -v ids="$SCRATCH/ids" '
         BEGIN { while ((getline l < ids) > 0) want[l] = 1 }
@@ -44,9 +44,9 @@ in_use() {
 
 # release POOL: detaches every device of this run holding a file of POOL.
 release() {
-  for _f in "$1"/*; do file_id "$_f"; done >"$SCRATCH/ids"
+  for _f in "$1"/*; do lc_file_id "$_f"; done >"$SCRATCH/ids"
   while IFS='=' read -r _d _id; do
-    grep -qxF "$_id" "$SCRATCH/ids" && still_ours "$_d" "$_id" && "$UL" -d "$_d"
+    grep -qxF "$_id" "$SCRATCH/ids" && lc_still_ours "$_d" "$_id" && "$UL" -d "$_d"
   done <"$SCRATCH/.devices"
 }
 

@@ -22,7 +22,7 @@ out=$1 pool=$2
 shift 2
 cd "$out" || exit 1
 . /lc/lib/ul-losetup.sh
-ul=$(find_ul_losetup) || { echo "no util-linux losetup" >&2; exit 1; }
+ul=$(ul_losetup_find) || { echo "no util-linux losetup" >&2; exit 1; }
 "$ul" --version >ulversion 2>&1
 mkdir -p /tmp/lc-ul
 ln -sf "$ul" /tmp/lc-ul/losetup

@@ -10,7 +10,7 @@ DEFAULT_ORIGINALS="/usr/sbin/losetup.distrib /usr/sbin/losetup.usr-is-merged
 
 # Prints the path of util-linux losetup (never a losetup-container, which
 # would answer with 127 when pointed at a missing original).
-find_ul_losetup() {
+ul_losetup_find() {
   for _c in $DEFAULT_ORIGINALS; do
     [ -x "$_c" ] || continue
     if LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent "$_c" --version \

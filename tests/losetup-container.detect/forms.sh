@@ -15,7 +15,7 @@
 #    over; had we answered, the corrected path would show).
 
 . "$TESTS_SRCDIR/lib/lib.sh"
-need_unshare "detection forms"
+lc_need_unshare "detection forms"
 lc_init
 
 FORMS=$TESTS_BUILDDIR/unit/test-detect
@@ -24,7 +24,7 @@ if [ ! -x "$FORMS" ]; then
   exit 0
 fi
 
-version=$(ul_version)
+version=$(ul_target_version)
 if [ -z "$version" ]; then
   fail "detection forms: the version of $REF"
   exit 0
@@ -35,13 +35,13 @@ echo "util-linux $version"
 # gone when the listing runs.
 mkdir "$SCRATCH/pool" "$SCRATCH/ct"
 truncate -s 1M "$SCRATCH/pool/forms.img"
-ct_attach "$SCRATCH/ct" "$SCRATCH/pool/forms.img" "$SCRATCH/pool:/pool" -- \
+lc_ct_attach "$SCRATCH/ct" "$SCRATCH/pool/forms.img" "$SCRATCH/pool:/pool" -- \
   "$UL" --show -f /pool/forms.img || { fail "attach in a container"; exit 0; }
 export LOSETUP_CONTAINER_BIND_MOUNTS="$SCRATCH/pool"
 export LOSETUP_CONTAINER_ORIGINAL_LOSETUP="$REF"
 
 # Both called "losetup", so that messages read the same.
-as_losetup
+lc_as_losetup
 
 # run WHO OUT ARG...: runs our program (WHO = ours) or losetup (theirs)
 # with ARGs; stdout, stderr and status in OUT.out, OUT.err and OUT.st.
@@ -63,9 +63,9 @@ same_run() {
 C=$SCRATCH/canon
 run ours "$C.ours" -l -O NAME,BACK-FILE
 run theirs "$C.theirs" -l -O NAME,BACK-FILE
-expect_back_file "util-linux $version shows the cut path" "$C.theirs.out" \
+lc_expect_back_file "util-linux $version shows the cut path" "$C.theirs.out" \
   "$DEV" /forms.img
-expect_back_file "we show the real path" "$C.ours.out" "$DEV" \
+lc_expect_back_file "we show the real path" "$C.ours.out" "$DEV" \
   "$SCRATCH/pool/forms.img"
 
 # taken_ok F: form F (in $@ after it) is read as the request by losetup
@@ -82,8 +82,8 @@ taken_ok() {
       && head -n 1 "$_f.$_who.out" | grep -q '^NAME  *BACK-FILE$' \
       || { sed "s/^/  | $_who: /" "$_f.$_who.out" "$_f.$_who.err"; return 1; }
   done
-  [ "$(back_file "$_f.theirs.out" "$DEV")" = /forms.img ] \
-    && [ "$(back_file "$_f.ours.out" "$DEV")" = "$SCRATCH/pool/forms.img" ]
+  [ "$(lc_back_file "$_f.theirs.out" "$DEV")" = /forms.img ] \
+    && [ "$(lc_back_file "$_f.ours.out" "$DEV")" = "$SCRATCH/pool/forms.img" ]
 }
 
 # handed_ok F: our stdout, stderr and status for the form (in $@ after F)
@@ -113,12 +113,12 @@ while IFS='	' read -r taken why args; do
   i=$((i + 1))
   eval "set -- $args"
   if [ "$taken" = yes ]; then
-    check "$version: $why: losetup reads it as the request, we answer it" \
+    lc_expect "$version: $why: losetup reads it as the request, we answer it" \
       taken_ok "$SCRATCH/f$i" "$@"
   else
-    check "$version: $why: handed over, same bytes as losetup" \
+    lc_expect "$version: $why: handed over, same bytes as losetup" \
       handed_ok "$SCRATCH/f$i" "$@"
   fi
 done <"$SCRATCH/forms"
-check "detection forms: the table has forms" test "$i" -gt 40
+lc_expect "detection forms: the table has forms" test "$i" -gt 40
 exit 0

@@ -17,19 +17,19 @@ if ! command -v strace >/dev/null 2>&1 || ! strace -o /dev/null true 2>/dev/null
   unsupported "system calls: strace is missing or cannot trace here"
   exit 0
 fi
-need_unshare "system calls of the listing"
-private_namespace "$@"
+lc_need_unshare "system calls of the listing"
+hard_private_namespace "$@"
 lc_init
 SEEN_MOUNTED=
-trap '[ -z "$SEEN_MOUNTED" ] || umount "$SCRATCH/seen"; sysblock_restore; lc_cleanup' EXIT
+trap '[ -z "$SEEN_MOUNTED" ] || umount "$SCRATCH/seen"; hard_sysblock_restore; lc_cleanup' EXIT
 
 POOL=$SCRATCH/pool
 mkdir "$POOL" "$SCRATCH/root" "$SCRATCH/seen" "$SCRATCH/decoy"
 truncate -s 1M "$POOL/restart.img" "$SCRATCH/decoy/restart.img"
-ct_attach "$SCRATCH/root" "$POOL/restart.img" "$POOL:/ctpool" -- \
+lc_ct_attach "$SCRATCH/root" "$POOL/restart.img" "$POOL:/ctpool" -- \
   "$UL" --show -f /ctpool/restart.img || { fail "attach"; exit 0; }
 mount --bind "$POOL" "$SCRATCH/seen" && SEEN_MOUNTED=1
-sysblock_prepare "$DEV" && sysblock_mount || { fail "private /sys/block"; exit 0; }
+hard_sysblock_prepare "$DEV" && hard_sysblock_mount || { fail "private /sys/block"; exit 0; }
 
 # traced NAME COMMAND...: runs COMMAND under strace into $SCRATCH/NAME.st.
 traced() {
@@ -41,7 +41,7 @@ traced() {
 # judge NAME: the checks over $SCRATCH/NAME.st.
 judge() {
   _t=$SCRATCH/$1.st
-  check "$1: traced (the log is not empty)" test -s "$_t"
+  lc_expect "$1: traced (the log is not empty)" test -s "$_t"
   # Opened for reading only.
   if grep -E '(^|[0-9] +)(open|openat|openat2|creat)\(' "$_t" |
        grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND|creat\(' >"$SCRATCH/bad"; then
@@ -80,26 +80,26 @@ judge() {
 LOSETUP_CONTAINER_BIND_MOUNTS="$SCRATCH/decoy:/ctpool:$POOL" \
   traced bound "$LC" $LIST
 judge bound
-expect_back_file "bound: the bind list's path" "$SCRATCH/bound.out" "$DEV" "$POOL/restart.img"
+lc_expect_back_file "bound: the bind list's path" "$SCRATCH/bound.out" "$DEV" "$POOL/restart.img"
 # The candidates were looked at (the trace shows them) and never opened.
 for cand in "/restart.img" "/ctpool/restart.img" "$SCRATCH/decoy/restart.img" \
             "$POOL/restart.img"; do
-  check "bound: candidate $cand looked at with stat" \
+  lc_expect "bound: candidate $cand looked at with stat" \
     grep -qE "(stat|statx|newfstatat|fstatat64|lstat)\(.*\"$cand\"" "$SCRATCH/bound.st"
-  check "bound: candidate $cand never opened" \
+  lc_expect "bound: candidate $cand never opened" \
     sh -c '! grep -qE "open(at|at2)?\(.*\"$1\"" "$2"' sh "$cand" "$SCRATCH/bound.st"
 done
 
 traced mounts "$LC" $LIST
 judge mounts
-expect_back_file "mounts: the mount table's path" "$SCRATCH/mounts.out" "$DEV" "$SCRATCH/seen/restart.img"
-check "mounts: candidate $SCRATCH/seen/restart.img never opened" \
+lc_expect_back_file "mounts: the mount table's path" "$SCRATCH/mounts.out" "$DEV" "$SCRATCH/seen/restart.img"
+lc_expect "mounts: candidate $SCRATCH/seen/restart.img never opened" \
   sh -c '! grep -qE "open(at|at2)?\(.*\"$1\"" "$2"' sh "$SCRATCH/seen/restart.img" "$SCRATCH/mounts.st"
 
 # The shell opens /dev/full, not the program: redirect outside the trace.
 strace -f -qq -s 8192 -o "$SCRATCH/full.st" "$LC" $LIST >/dev/full 2>"$SCRATCH/full.err"
 judge full
-check "full: the write error reported" grep -q 'write error' "$SCRATCH/full.err"
+lc_expect "full: the write error reported" grep -q 'write error' "$SCRATCH/full.err"
 
 # --- the CPUs -------------------------------------------------------------------
 # The worker is moved off the listing's CPU (to every other CPU it may
@@ -115,23 +115,23 @@ for cpus in 0 0,1; do
   traced cpus taskset -c "$cpus" "$LC" $LIST
   sed -n '/execve("[^"]*losetup-container"/,$p' "$SCRATCH/cpus.st" >"$SCRATCH/cpus.lc"
   main=$(awk '{ print $1; exit }' "$SCRATCH/cpus.lc")
-  check "cpus $cpus: the rows are those of a free run" \
+  lc_expect "cpus $cpus: the rows are those of a free run" \
     cmp -s "$SCRATCH/mounts.out" "$SCRATCH/cpus.out"
-  check "cpus $cpus: the listing never sets its own CPUs" \
+  lc_expect "cpus $cpus: the listing never sets its own CPUs" \
     sh -c '! grep -qE "^$1 +sched_setaffinity\((0|$1)," "$2"' sh "$main" "$SCRATCH/cpus.lc"
   # The listing's sched_setaffinity calls: "PID CPU...", one line each.
   awk -v main="$main" '$1 == main && /sched_setaffinity\(/' "$SCRATCH/cpus.lc" |
     sed 's/.*sched_setaffinity(\([0-9]*\), [0-9]*, \[\([^]]*\)\].*/\1 \2/' \
     >"$SCRATCH/cpus.set"
   case $cpus in
-    0) check "cpus 0: one CPU allowed, the worker is not moved" \
+    0) lc_expect "cpus 0: one CPU allowed, the worker is not moved" \
          test ! -s "$SCRATCH/cpus.set" ;;
     *) worker=none first= more=
        read -r worker first more <"$SCRATCH/cpus.set"
-       check "cpus 0,1: the worker, another traced process ($worker), is moved to one CPU of the two" \
+       lc_expect "cpus 0,1: the worker, another traced process ($worker), is moved to one CPU of the two" \
          sh -c '[ "$1" != "$2" ] && grep -q "^$1 " "$3" && [ -z "$5" ] && { [ "$4" = 0 ] || [ "$4" = 1 ]; }' \
          sh "$worker" "$main" "$SCRATCH/cpus.lc" "$first" "$more"
-       check "cpus 0,1: then given both back, and nothing else set" \
+       lc_expect "cpus 0,1: then given both back, and nothing else set" \
          sh -c '[ "$(sed -n 2p "$1")" = "$2 0 1" ] && [ "$(wc -l <"$1")" = 2 ]' \
          sh "$SCRATCH/cpus.set" "$worker" ;;
   esac
@@ -145,7 +145,7 @@ fi
 # --- the way to the original --------------------------------------------------
 traced passthrough "$LC" -V
 judge passthrough
-check "passthrough: one execve of the original" \
+lc_expect "passthrough: one execve of the original" \
   test "$(grep -cE "execve\(\"$UL\"|execve\(\"/usr/sbin/losetup|execve\(\"/sbin/losetup" "$SCRATCH/passthrough.st")" = 1
 traced missing env LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent "$LC" -V
 judge missing
