@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/arch.sh -- the other architectures the images ship: their
 # Debian roots, qemu-user through binfmt_misc, and the package cross-built
-# for each.  Sourced by tests/losetup-container.arch/*.sh after
-# tests/lib/lib.sh and tests/lib/roots.sh.
+# for each.  Sourced by tests/losetup-container.arch/ (dead-container,
+# package, scripts) after tests/lib/lib.sh and tests/lib/roots.sh.  Its
+# helpers start with arch_.
 #
 # For each architecture ARCH (Debian's name):
 #   - a cached root (roots.sh's roots_cached SUITE ARCH), of Debian 13 for

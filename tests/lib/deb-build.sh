@@ -4,6 +4,7 @@
 # tests/losetup-container.packaging/deb.sh and
 # tests/losetup-container.runtime/ scripts after tests/lib/lib.sh and
 # tests/lib/roots.sh (whose cache lock must be held; roots_run is there).
+# Its helpers start with deb_.
 #
 # The package is built with "dpkg-buildpackage -us -uc -b" from a clean
 # copy of the source (what git tracks, plus untracked files it does not

@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/lib/hardening.sh -- sourced after lib.sh by the hardening
-# scripts (tests/losetup-container.hardening/hostile-*.sh, churn.sh, ...).
+# tests/lib/hardening.sh -- scenes the hardening tests stage: a mount
+# namespace of the script's own, a /sys/block that shows only chosen
+# devices, and checks of a listing's layout.  Sourced after lib.sh by
+# tests/losetup-container.hardening/: churn, hostile-binds, hostile-files,
+# hostile-kernel, hostile-original, hostile-output, missing-smartcols,
+# secure-env, syscalls and valgrind.  Its helpers start with hard_.
 
 # hard_private_namespace ARG...: runs the calling script again, with ARGs, in
 # a mount namespace of its own, so that every mount it makes (over

@@ -1,5 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/lib/lib.sh -- sourced by every test script (tests/losetup-container.*/*.sh).
+# tests/lib/lib.sh -- what every test script needs: the result lines,
+# root and loop-device checks, devices attached and cleaned up, containers
+# made by unshare and chroot, and byte-for-byte comparisons with
+# util-linux losetup.  Sourced by every script of
+# tests/losetup-container.*/ (the runtime ones through satellite.sh) and
+# by tests/bench/leak.sh.  Its helpers start with lc_, but for the three
+# result printers pass, fail and unsupported, named after the outcome
+# they print.
 #
 # Results go to stdout one a line ("PASS: ...", "FAIL: ...",
 # "UNSUPPORTED: ..."), read by lc_report in tests/lib/losetup-container.exp.

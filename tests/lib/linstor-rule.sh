@@ -4,6 +4,8 @@
 # storage pool, run inside a container (the tests bind tests/lib at
 # /lc/lib): list the loop devices, parse the listing as LINSTOR does, and
 # attach every volume it did not find, as LINSTOR's FileProvider does.
+# Run by tests/lib/satellite.sh's sat_rule, for the runtime tests and
+# tests/bench/leak.sh.  Its one helper is linstor_parse.
 #
 # Usage: linstor-rule.sh OUT POOL VOLUME...
 # Results in the directory OUT: ulversion (util-linux's), list.out, list.err, list.status (the

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/podman.sh -- a real container runtime for the tests: podman
-# with runc; sourced by tests/losetup-container.runtime/*.sh and
-# tests/bench/leak.sh after tests/lib/lib.sh and tests/lib/roots.sh.
+# with runc; sourced by tests/lib/satellite.sh (so by the scripts of
+# tests/losetup-container.runtime/ and tests/bench/leak.sh) after
+# tests/lib/lib.sh and tests/lib/roots.sh.  Its helpers start with pod_
+# (pod alone runs podman).
 #
 # The machine's own podman set-up is never used nor changed: podman reads
 # a containers.conf and a storage.conf of the tests' own (CONTAINERS_CONF,

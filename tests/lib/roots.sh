@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/roots.sh -- throwaway Debian roots made by debootstrap and
-# cached between runs; sourced by tests/losetup-container.packaging/deb.sh and
-# tests/losetup-container.versions/ul-roots.sh after tests/lib/lib.sh.
-# Roots derived from one of them (a copy with packages added by apt-get)
-# are cached beside it: roots_derived, for deb-build.sh and arch.sh.
+# cached between runs; sourced after tests/lib/lib.sh by
+# tests/losetup-container.packaging/deb.sh,
+# tests/losetup-container.passthrough/elf-needs.sh,
+# tests/losetup-container.versions/ul-roots.sh, the scripts of
+# tests/losetup-container.arch/ and tests/lib/satellite.sh.  Roots
+# derived from one of them (a copy with packages added by apt-get) are
+# cached beside it: roots_derived, for deb-build.sh and arch.sh.  Its
+# helpers start with roots_.
 #
 # A root is "debootstrap --variant=minbase --include=mount SUITE", kept in
 # $CACHE/SUITE-ARCH with a stamp file beside it; ARCH is this machine's

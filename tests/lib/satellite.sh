@@ -2,7 +2,8 @@
 # tests/lib/satellite.sh -- LINSTOR satellites under podman and runc, in
 # the images of tests/losetup-container.runtime/images; sourced by the
 # scripts of tests/losetup-container.runtime/ and by tests/bench/leak.sh.
-# Sources lib.sh, roots.sh, deb-build.sh and podman.sh itself.
+# Sources lib.sh, roots.sh, deb-build.sh and podman.sh itself.  Its
+# helpers start with sat_.
 #
 # sat_setup makes the images (IMAGES: "LABEL TAG" a line):
 #   satellite-trixie  Debian 13, the program behind the satellite images'

@@ -1,6 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/lib/ul-target.sh -- sourced by tests/lib/lib.sh: which
-# util-linux the byte-identity tests compare with, and where they run.
+# tests/lib/ul-target.sh -- which util-linux the byte-identity tests
+# compare with, and where they run.  Sourced by tests/lib/lib.sh; REF and
+# RUN are used by the scripts that compare with losetup (detect/forms,
+# listing/host, lost, nodes and plain, passthrough/passthrough,
+# hardening/hostile-files, arch/dead-container), which
+# tests/losetup-container.versions/ul-roots.sh and
+# tests/losetup-container.arch/scripts.sh run again in other roots.  Its
+# helpers start with ul_target_.
 #
 # By default the comparisons run on this machine against its own losetup.
 # With LC_UL_ROOT set to a root directory (a cached debootstrap root, see
