@@ -342,12 +342,15 @@ lc_built_catalog() {
   esac
 }
 
-# lc_same_as_before FILE DESCRIPTION COMMAND...: COMMAND's stdout, stderr and
-# status, run through the calling script's own t (in a root or a copy of
-# one), against FILE, recorded from util-linux beforehand.
+# lc_same_as_before FILE DESCRIPTION COMMAND...: PASS when COMMAND's
+# stdout and stderr, then a line "status N", are the bytes of FILE,
+# recorded beforehand from util-linux the same way; else FAIL, with the
+# difference in the log.  COMMAND runs as given: a script that runs it
+# in a root names its own runner as the first word (deb.sh: "t losetup
+# --version", t running a command in the root).
 lc_same_as_before() {
   _ref=$1 _desc=$2; shift 2
-  { t "$@" 2>&1; echo "status $?"; } >"$SCRATCH/now"
+  { "$@" 2>&1; echo "status $?"; } >"$SCRATCH/now"
   if cmp -s "$_ref" "$SCRATCH/now"; then
     pass "$_desc"
   else

@@ -57,7 +57,7 @@ for A in $READY; do
     t sh -c "test -f '$true_name' && ! test -L '$true_name'"
   lc_same_as_before "$SCRATCH/version.ul" \
     "$A: losetup --version, run by the package's program, is util-linux's" \
-    losetup --version
+    t losetup --version
   st=$(t sh -c 'LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent losetup --version >/dev/null 2>&1; echo $?')
   lc_expect "$A: losetup found on PATH is the package's program (127 without an original)" \
     test "$st" = 127
@@ -76,7 +76,7 @@ for A in $READY; do
   lc_expect "$A, purged: no diversion of losetup is left" \
     test -z "$(t dpkg-divert --list '*losetup*')"
   lc_same_as_before "$SCRATCH/version.ul" \
-    "$A, purged: losetup --version is util-linux's" losetup --version
+    "$A, purged: losetup --version is util-linux's" t losetup --version
   t sh -c 'find /usr /etc -xdev -printf "%p %y %l %m\n" | sort' >"$SCRATCH/tree.now"
   if cmp -s "$SCRATCH/tree.before" "$SCRATCH/tree.now"; then
     pass "$A, purged: /usr and /etc are as before the installation"

@@ -215,9 +215,9 @@ EOF
   verify mount "$_stage"
   verify "$PKG" "$_stage"
   lc_same_as_before "$SCRATCH/version.ul" \
-    "$S, $_stage: losetup --version passes through to util-linux" losetup --version
+    "$S, $_stage: losetup --version passes through to util-linux" t losetup --version
   lc_same_as_before "$SCRATCH/version.ul" \
-    "$S, $_stage: /sbin/losetup --version passes through to util-linux" /sbin/losetup --version
+    "$S, $_stage: /sbin/losetup --version passes through to util-linux" t /sbin/losetup --version
   t losetup-container --version >"$SCRATCH/lcv" 2>&1
   lc_expect "$S, $_stage: losetup-container --version names $_true as the original" \
     grep -qx "Original losetup: $_true" "$SCRATCH/lcv"
@@ -239,7 +239,7 @@ expect_removed() {
   done
   verify mount "$_stage"
   lc_same_as_before "$SCRATCH/version.ul" \
-    "$S, $_stage: losetup --version is util-linux's" losetup --version
+    "$S, $_stage: losetup --version is util-linux's" t losetup --version
   snapshot >"$SCRATCH/tree.now"
   if cmp -s "$SCRATCH/tree.before" "$SCRATCH/tree.now"; then
     pass "$S, $_stage: /usr and /etc are as before the installation"
