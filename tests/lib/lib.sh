@@ -273,16 +273,30 @@ lc_listed_ok() {
   lc_expect "$1: nothing on stderr" test ! -s "$SCRATCH/out/$2.err"
 }
 
-# lc_same_output NAME CMD1 -- CMD2: runs both and compares stdout, stderr and
-# exit status byte for byte; reports NAME.  Listings can change when other
-# processes attach devices meanwhile, so a difference is tried twice more,
-# a second apart.
+# lc_bound_loops: prints the loop devices bound now, one a line: the name
+# in /sys/block and the text of its loop/backing_file, sorted.  Two of
+# these that differ say that a device was attached or detached between.
+lc_bound_loops() {
+  for _bl in /sys/block/loop*; do
+    [ -e "$_bl/loop/backing_file" ] || continue
+    printf '%s %s\n' "${_bl##*/}" "$(cat "$_bl/loop/backing_file" 2>/dev/null)"
+  done | sort
+}
+
+# lc_same_output NAME CMD1 -- CMD2: runs both and compares stdout, stderr
+# and exit status byte for byte; reports NAME.  Other processes attach and
+# detach devices meanwhile, which changes a listing between the two runs:
+# a difference is run again, up to three runs in all, only when the bound
+# devices (lc_bound_loops) changed during the pair; each such try says so
+# in the log.  A difference with the same devices before and after fails
+# at once.
 lc_same_output() {
   _name=$1; shift
   _a=; while [ "$1" != "--" ]; do _a="$_a $(lc_quote "$1")"; shift; done; shift
   _b=; for _x; do _b="$_b $(lc_quote "$_x")"; done
-  for _try in 1 2 3; do
-    [ "$_try" = 1 ] || sleep 1
+  _try=1
+  while :; do
+    lc_bound_loops >"$SCRATCH/bound.before"
     eval "$_a" >"$SCRATCH/a.out" 2>"$SCRATCH/a.err"; _sa=$?
     eval "$_b" >"$SCRATCH/b.out" 2>"$SCRATCH/b.err"; _sb=$?
     if cmp -s "$SCRATCH/a.out" "$SCRATCH/b.out" \
@@ -290,6 +304,18 @@ lc_same_output() {
       pass "$_name"
       return 0
     fi
+    lc_bound_loops >"$SCRATCH/bound.after"
+    cmp -s "$SCRATCH/bound.before" "$SCRATCH/bound.after" && break
+    echo "$_name: run $_try differs, and loop devices were attached or detached during it:"
+    diff "$SCRATCH/bound.before" "$SCRATCH/bound.after" \
+      | sed -n -e 's/^< /  | gone: /p' -e 's/^> /  | new: /p'
+    if [ $_try -ge 3 ]; then
+      echo "$_name: the devices changed during each of $_try runs"
+      break
+    fi
+    echo "$_name: running it again"
+    _try=$((_try + 1))
+    sleep 1
   done
   fail "$_name: differs (status $_sa vs $_sb)"
   { echo "--- ours stdout"; cat "$SCRATCH/a.out"; echo "--- theirs stdout";
