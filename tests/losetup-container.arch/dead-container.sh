@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# dead-container.sh -- DESIGN.md's scene on each architecture: in the
+# dead-container.sh -- on each architecture, a loop device left by a
+# container that has exited, the case the program is for.  In the
 # architecture's Debian root (tests/lib/arch.sh, tests/lib/ul-target.sh),
 # a container binds a pool directory and the root's own losetup attaches
 # an image through it; the container ends.  In a second container that
