@@ -84,7 +84,7 @@ mark() {
 "
 }
 
-# find_ul_losetup: where util-linux losetup is (shared with the tests).
+# ul_losetup_find: where util-linux losetup is (shared with the tests).
 . "$BENCH_DIR/../lib/ul-losetup.sh"
 
 # ---------------------------------------------------------------- checks
@@ -101,7 +101,7 @@ elif [ ! -x "$LC" ]; then
   - $LC: not an executable (build it first: make)"
 fi
 UL=${BENCH_LOSETUP:-}
-[ -n "$UL" ] || UL=$(find_ul_losetup) || { UL=; missing="$missing
+[ -n "$UL" ] || UL=$(ul_losetup_find) || { UL=; missing="$missing
   - util-linux losetup (Debian package: mount)"; }
 command -v hyperfine >/dev/null 2>&1 || missing="$missing
   - hyperfine (Debian package: hyperfine)"

@@ -9,16 +9,21 @@
 # container, is started K times with LINSTOR's rule (list, parse as
 # LINSTOR splits, attach every volume not found: tests/lib/linstor-rule.sh);
 # after each start the loop devices holding a file of the pool are
-# counted on the host.  Prints the table; with gnuplot, also draws it into
-# the SVG file LEAK_SVG.  Every device attached is detached on the way
-# out, whatever the way.
+# counted on the host.  Prints the table as README.md has it (Markdown,
+# its columns named by README's words), writes it tab-separated to
+# LEAK_TABLE and, with gnuplot, draws it into the SVG file LEAK_SVG
+# (tests/bench/leak-chart.sh, which "make leak-chart" runs alone on a
+# saved table or on README.md).  Every device attached is detached on the
+# way out, whatever the way.
 #
 # Environment: LEAK_STARTS (K, 5), LEAK_VOLUMES (V, 3), LEAK_SVG (the
-# chart; none when empty), and what tests/lib/satellite.sh reads.
+# chart; none when empty), LEAK_TABLE (the table; none when empty), and
+# what tests/lib/satellite.sh reads.
 
 K=${LEAK_STARTS:-5}
 V=${LEAK_VOLUMES:-3}
 SVG=${LEAK_SVG:-}
+TABLE=${LEAK_TABLE:-}
 CT=/var/lib/linstor-pools/pool1
 
 . "$TESTS_SRCDIR/lib/satellite.sh"
@@ -34,7 +39,7 @@ fi
 
 # in_use POOL: prints how many loop devices hold a file of POOL.
 in_use() {
-  for _f in "$1"/*; do file_id "$_f"; done >"$SCRATCH/ids"
+  for _f in "$1"/*; do lc_file_id "$_f"; done >"$SCRATCH/ids"
   "$UL" -l -n -O BACK-MAJ:MIN,BACK-INO 2>/dev/null \
     | awk -v ids="$SCRATCH/ids" '
         BEGIN { while ((getline l < ids) > 0) want[l] = 1 }
@@ -44,18 +49,31 @@ in_use() {
 
 # release POOL: detaches every device of this run holding a file of POOL.
 release() {
-  for _f in "$1"/*; do file_id "$_f"; done >"$SCRATCH/ids"
+  for _f in "$1"/*; do lc_file_id "$_f"; done >"$SCRATCH/ids"
   while IFS='=' read -r _d _id; do
-    grep -qxF "$_id" "$SCRATCH/ids" && still_ours "$_d" "$_id" && "$UL" -d "$_d"
+    grep -qxF "$_id" "$SCRATCH/ids" && lc_still_ours "$_d" "$_id" && "$UL" -d "$_d"
   done <"$SCRATCH/.devices"
 }
 
-COLS=
+# layout_name LABEL: README's name of the layout of the image LABEL.
+layout_name() {
+  case $1 in
+    satellite-trixie) echo "Debian 13 shim" ;;
+    package-bookworm) echo "Debian 12 .deb" ;;
+    package-trixie) echo "Debian 13 .deb" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+printf 'satellite start' >"$SCRATCH/header"
 printf '%s\n' "$IMAGES" >"$SCRATCH/images"
 while read -r LABEL IMAGE; do
   [ -n "$LABEL" ] || continue
   for tool in util-linux ours; do
     col=$LABEL/$tool
+    name="$(layout_name "$LABEL"), util-linux"
+    [ $tool = util-linux ] || name="$(layout_name "$LABEL"), this program"
+    printf '\t%s' "$name" >>"$SCRATCH/header"
     POOL=$SCRATCH/leak-$LABEL-$tool
     mkdir "$POOL"
     sat_volumes "$POOL" "$V" || exit 1
@@ -71,14 +89,13 @@ while read -r LABEL IMAGE; do
       k=$((k + 1))
     done
     release "$POOL"
-    COLS="$COLS $col"
   done
 done <"$SCRATCH/images"
 
-# The table: a row per start, a column per image and losetup.
+# The table, tab-separated: a row per start, a column per image and
+# losetup.
 {
-  printf 'start'
-  for c in $COLS; do printf '\t%s' "$c"; done
+  cat "$SCRATCH/header"
   printf '\n'
   k=1
   while [ $k -le "$K" ]; do
@@ -90,33 +107,21 @@ done <"$SCRATCH/images"
 } >"$SCRATCH/table"
 echo "Loop devices in use after each start of a satellite with $V volumes"
 echo "(LINSTOR's rule: list, parse, attach what is missing):"
-column -t -s "$(printf '\t')" "$SCRATCH/table" 2>/dev/null || cat "$SCRATCH/table"
+echo
+awk -F '\t' '{
+  line = "|"; sep = "|"
+  for (i = 1; i <= NF; i++) { line = line " " $i " |"; sep = sep "---:|" }
+  print line
+  if (NR == 1) print sep
+}' "$SCRATCH/table"
+if [ -n "$TABLE" ]; then
+  cp "$SCRATCH/table" "$TABLE" && echo "table: $TABLE"
+fi
 
 [ -n "$SVG" ] || exit 0
 if ! command -v gnuplot >/dev/null 2>&1; then
   echo "leak: no gnuplot (Debian: gnuplot-nox): no chart" >&2
   exit 0
 fi
-ncol=$(echo $COLS | wc -w)
-# One colour per image; util-linux's losetup dashed, this program's solid.
-i=2
-while [ $i -le $((ncol + 1)) ]; do
-  echo "set style line $i linecolor $((i / 2)) linewidth 2 pointtype $((i / 2 + 5)) dashtype $((2 - i % 2))"
-  i=$((i + 1))
-done >"$SCRATCH/styles"
-gnuplot >"$SVG.new" <<EOP || { rm -f "$SVG.new"; exit 1; }
-set terminal svg size 720,400 dynamic font "sans,12" background rgb "white"
-set title "Loop devices in use after each satellite start ($V volumes)"
-set xlabel "satellite start"
-set ylabel "loop devices in use"
-set key top left
-set grid ytics
-set xtics 1
-set yrange [0:*]
-set datafile separator tab
-load "$SCRATCH/styles"
-plot for [i=2:$((ncol + 1))] "$SCRATCH/table" using 1:i with linespoints \
-  linestyle i title columnheader(i)
-EOP
-mv "$SVG.new" "$SVG"
+sh "$TESTS_SRCDIR/bench/leak-chart.sh" "$SCRATCH/table" "$SVG" "$V" || exit 1
 echo "chart: $SVG"

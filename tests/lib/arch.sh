@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/arch.sh -- the other architectures the images ship: their
 # Debian roots, qemu-user through binfmt_misc, and the package cross-built
-# for each.  Sourced by tests/losetup-container.arch/*.sh after
-# tests/lib/lib.sh and tests/lib/roots.sh.
+# for each.  Sourced by tests/losetup-container.arch/ (dead-container,
+# package, scripts) after tests/lib/lib.sh and tests/lib/roots.sh.  Its
+# helpers start with arch_.
 #
 # For each architecture ARCH (Debian's name):
-#   - a cached root (roots.sh's cached_root SUITE ARCH), of Debian 13 for
+#   - a cached root (roots.sh's roots_cached SUITE ARCH), of Debian 13 for
 #     arm64 and i386, of unstable for s390x and ppc64el (big-endian: the
 #     newest util-linux there; the archive reachable from the test
 #     machines lacks some of trixie's packages for these two);
@@ -60,8 +61,8 @@ arch_elf() {
   esac
 }
 
-# elf_id FILE: the bytes arch_elf names, of FILE.
-elf_id() {
+# arch_elf_of FILE: the bytes arch_elf names, of FILE.
+arch_elf_of() {
   { od -An -tx1 -j4 -N2 "$1"; od -An -tx1 -j18 -N2 "$1"; } | tr -s ' \n' '  ' \
     | sed 's/^ //; s/ $//'
 }
@@ -72,10 +73,10 @@ elf_id() {
 # lock on $CACHE/.binfmt.lock (descriptor 8) and the last one out takes
 # them away again, leaving the machine's registration as it was.
 
-# binfmt_enter: registers the handlers of $ARCHES that are missing, from
+# arch_binfmt_enter: registers the handlers of $ARCHES that are missing, from
 # qemu-user-static's /usr/lib/binfmt.d files (mounting binfmt_misc first
 # when it is not).  Returns 1 with the reason in GOT when it cannot.
-binfmt_enter() {
+arch_binfmt_enter() {
   exec 8>"$CACHE/.binfmt.lock"
   flock -w 3600 8 || { GOT="$CACHE/.binfmt.lock stayed locked"; return 1; }
   if [ ! -e "$BINFMT/register" ]; then
@@ -100,9 +101,9 @@ binfmt_enter() {
   flock -s 8
 }
 
-# binfmt_leave: when no other run uses them any more, takes away the
-# handlers registered by binfmt_enter and unmounts what it mounted.
-binfmt_leave() {
+# arch_binfmt_leave: when no other run uses them any more, takes away the
+# handlers registered by arch_binfmt_enter and unmounts what it mounted.
+arch_binfmt_leave() {
   flock -n -x 8 2>/dev/null || return 0
   if [ -f "$CACHE/.binfmt-ours" ]; then
     grep '^qemu-' "$CACHE/.binfmt-ours" | sort -u | while read -r _h; do
@@ -126,7 +127,7 @@ arch_roots() {
   READY=
   for _a in $ARCHES; do
     NEW_ROOTS="$NEW_ROOTS $CACHE/$(arch_suite "$_a")-$_a.new"
-    ( cached_root "$(arch_suite "$_a")" "$_a" >"$LOG/root-$_a.out" 2>&1
+    ( roots_cached "$(arch_suite "$_a")" "$_a" >"$LOG/root-$_a.out" 2>&1
       _st=$?
       echo "$GOT" >"$LOG/root-$_a.why"
       echo $_st >"$LOG/root-$_a.status" ) &
@@ -149,16 +150,16 @@ arch_root() {
 }
 
 # ------------------------------------------------------- cross building
-# cross_root: sets GOT to the cached root the packages are built in: the
+# arch_cross_root: sets GOT to the cached root the packages are built in: the
 # Debian 12 amd64 root, the foreign architectures of $ARCHES added to
 # dpkg, crossbuild-essential-ARCH and the Build-Depends for ARCH ("apt-get
 # build-dep -a ARCH", without the test suite's) of each (roots.sh's
-# derived_root).  Made again when the source stanza of debian/control or
-# the list changes.  Returns as cached_root does.
-cross_root() {
-  cached_root "$CROSS_SUITE" || return $?
+# roots_derived).  Made again when the source stanza of debian/control or
+# the list changes.  Returns as roots_cached does.
+arch_cross_root() {
+  roots_cached "$CROSS_SUITE" || return $?
   # shellcheck disable=SC2086
-  derived_root "$GOT" "cross-$CROSS_SUITE-$ARCH" \
+  roots_derived "$GOT" "cross-$CROSS_SUITE-$ARCH" \
     "$( { sed '/^$/q' "$TOP_SRCDIR/debian/control"; echo $ARCHES; } \
           | md5sum | cut -c1-12)" \
     "$LOG/cross-root" '
@@ -174,12 +175,12 @@ cross_root() {
       rm -rf /tmp/lc-deps' $ARCHES
 }
 
-# in_overlay ROOT WORK COMMAND [ARG]...: runs COMMAND chrooted into a
+# arch_in_overlay ROOT WORK COMMAND [ARG]...: runs COMMAND chrooted into a
 # writable copy of ROOT that costs nothing to make: an overlay whose
 # changes go to WORK (a directory, made here), in a mount namespace of
 # its own, with its own /proc and a clean environment.  The copy lasts as
 # long as WORK: run again on the same WORK, it is the same copy.
-in_overlay() {
+arch_in_overlay() {
   _root=$1 _work=$2; shift 2
   mkdir -p "$_work/upper" "$_work/work" "$_work/merged"
   unshare -m --propagation private -- sh -c '
@@ -195,11 +196,11 @@ in_overlay() {
   ' sh "$_root" "$_work" "$@"
 }
 
-# source_tar FILE: writes the source as git has it (tracked files and
+# arch_source_tar FILE: writes the source as git has it (tracked files and
 # untracked ones it does not ignore, as a fresh clone with work in
 # progress would have them) to the tar FILE, the same bytes for the same
 # files.  Returns 1 when the source is not the top of a git checkout.
-source_tar() {
+arch_source_tar() {
   _top=$(git -C "$TOP_SRCDIR" -c safe.directory="$TOP_SRCDIR" \
            rev-parse --show-toplevel 2>/dev/null) || return 1
   [ "$(cd "$_top" && pwd -P)" = "$(cd "$TOP_SRCDIR" && pwd -P)" ] || return 1
@@ -211,12 +212,12 @@ source_tar() {
         --numeric-owner -cf - ) >"$1"
 }
 
-# cross_debs: builds the package for each architecture of READY that has
+# arch_cross_debs: builds the package for each architecture of READY that has
 # none for this source yet (all at once, each in an overlay of the cross
 # build root), into $DEBS/ARCH/.  Sets DEBS; reports a FAIL for each build
 # that fails and drops that architecture from READY.  The source must be
-# in $SCRATCH/src.tar (source_tar) and the cross root in $XROOT.
-cross_debs() {
+# in $SCRATCH/src.tar (arch_source_tar) and the cross root in $XROOT.
+arch_cross_debs() {
   _key=$(md5sum <"$SCRATCH/src.tar" | cut -c1-12)
   DEBS=$TESTS_BUILDDIR/arch-debs/$_key
   for _a in $READY; do
@@ -225,7 +226,7 @@ cross_debs() {
       _w=$SCRATCH/build-$_a
       mkdir -p "$_w/upper/build/$PKG"
       tar -C "$_w/upper/build/$PKG" -xf "$SCRATCH/src.tar"
-      in_overlay "$XROOT" "$_w" sh -c "cd /build/$PKG &&
+      arch_in_overlay "$XROOT" "$_w" sh -c "cd /build/$PKG &&
         DEB_BUILD_OPTIONS='nocheck parallel=2' dpkg-buildpackage -us -uc -B -a $_a -Pnocheck,cross" \
         >"$LOG/build-$_a" 2>&1
       echo $? >"$LOG/build-$_a.status"
@@ -242,7 +243,7 @@ cross_debs() {
         cp "$SCRATCH/build-$_a/upper/build/"*.deb "$DEBS/$_a/"
       else
         fail "$_a: dpkg-buildpackage -a $_a with Debian's cross compiler"
-        show "$LOG/build-$_a" 40
+        lc_log_tail "$LOG/build-$_a" 40
       fi
       rm -rf "$SCRATCH/build-$_a"
     fi
@@ -268,14 +269,14 @@ arch_setup() {
     unsupported "$1 (LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS is set)"
     exit 0
   fi
-  need_unshare "$1"
+  lc_need_unshare "$1"
   _missing=$(roots_missing git md5sum od)
   if [ -n "$_missing" ]; then
     unsupported "$1 (missing:$_missing)"
     exit 0
   fi
   : "${TOP_SRCDIR:?run through make check}"
-  if ! source_tar "$SCRATCH/src.tar"; then
+  if ! arch_source_tar "$SCRATCH/src.tar"; then
     unsupported "$1 ($TOP_SRCDIR is not the top of a git checkout: the packages are built from one)"
     exit 0
   fi
@@ -283,22 +284,22 @@ arch_setup() {
   ROOTS_LOG=$LOG
   mkdir -p "$LOG"
   roots_lock || exit 0
-  if ! binfmt_enter; then
+  if ! arch_binfmt_enter; then
     fail "$1: qemu-user through binfmt_misc: $GOT"
     exit 0
   fi
   arch_roots
-  root_or_end "$1" "make the $CROSS_SUITE cross build root (crossbuild-essential, build-dep -a)" \
-    cross_root
+  roots_get_or_end "$1" "make the $CROSS_SUITE cross build root (crossbuild-essential, build-dep -a)" \
+    arch_cross_root
   XROOT=$GOT
   # The roots are only read from here on.
   roots_share
-  cross_debs
+  arch_cross_debs
 }
 
 # arch_cleanup: the EXIT trap of the area's scripts.
 arch_cleanup() {
   roots_cleanup
-  binfmt_leave
+  arch_binfmt_leave
   lc_cleanup
 }

@@ -3,7 +3,8 @@
 # git checkout in a cached build root; sourced by
 # tests/losetup-container.packaging/deb.sh and
 # tests/losetup-container.runtime/ scripts after tests/lib/lib.sh and
-# tests/lib/roots.sh (whose cache lock must be held; in_root is there).
+# tests/lib/roots.sh (whose cache lock must be held; roots_run is there).
+# Its helpers start with deb_.
 #
 # The package is built with "dpkg-buildpackage -us -uc -b" from a clean
 # copy of the source (what git tracks, plus untracked files it does not
@@ -16,39 +17,39 @@
 BUILD_SUITE=bookworm
 PKG=losetup-container
 
-git_src() { git -C "$TOP_SRCDIR" -c safe.directory="$TOP_SRCDIR" "$@"; }
+deb_git() { git -C "$TOP_SRCDIR" -c safe.directory="$TOP_SRCDIR" "$@"; }
 
 # deb_from_git: succeeds when $TOP_SRCDIR is the top of its own git
 # checkout.  An unpacked tarball inside another checkout (as in "make
 # distcheck") is not one, and its files are not what that checkout's git
 # tracks.
 deb_from_git() {
-  _top=$(git_src rev-parse --show-toplevel 2>/dev/null) || return 1
+  _top=$(deb_git rev-parse --show-toplevel 2>/dev/null) || return 1
   [ -n "$_top" ] \
     && [ "$(cd "$_top" && pwd -P)" = "$(cd "$TOP_SRCDIR" && pwd -P)" ]
 }
 
-# source_files: prints the source files, NUL-terminated: tracked ones and
+# deb_source_files: prints the source files, NUL-terminated: tracked ones and
 # untracked ones git does not ignore, as a fresh clone with work in
 # progress would have them.
-source_files() {
-  git_src ls-files -z --cached --others --exclude-standard \
+deb_source_files() {
+  deb_git ls-files -z --cached --others --exclude-standard \
     | (cd "$TOP_SRCDIR" && xargs -0 sh -c \
          'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) | sort -z
 }
 
-# source_key: prints a digest of the source's names and contents.
-source_key() {
-  source_files | (cd "$TOP_SRCDIR" && xargs -0 md5sum) | md5sum | cut -c1-16
+# deb_source_key: prints a digest of the source's names and contents.
+deb_source_key() {
+  deb_source_files | (cd "$TOP_SRCDIR" && xargs -0 md5sum) | md5sum | cut -c1-16
 }
 
-# build_root: sets GOT to the cached root to build in: the build suite's
+# deb_build_root: sets GOT to the cached root to build in: the build suite's
 # root plus build-essential and the Build-Depends of debian/control
-# (roots.sh's derived_root), made again whenever the source stanza of
-# debian/control changes.  Returns as cached_root does.  Logs go to $LOG.
-build_root() {
-  cached_root "$BUILD_SUITE" || return $?
-  derived_root "$GOT" "build-$BUILD_SUITE-$ARCH" \
+# (roots.sh's roots_derived), made again whenever the source stanza of
+# debian/control changes.  Returns as roots_cached does.  Logs go to $LOG.
+deb_build_root() {
+  roots_cached "$BUILD_SUITE" || return $?
+  roots_derived "$GOT" "build-$BUILD_SUITE-$ARCH" \
     "$(sed '/^$/q' "$TOP_SRCDIR/debian/control" | md5sum | cut -c1-12)" \
     "$LOG/build-deps" '
       apt-get update
@@ -71,12 +72,12 @@ deb_build() {
   cp -a "$1" "$_b" || return 2
   _src=$_b/build/$PKG
   mkdir -p "$_src"
-  source_files | (cd "$TOP_SRCDIR" && tar --null -T - -cf -) \
+  deb_source_files | (cd "$TOP_SRCDIR" && tar --null -T - -cf -) \
     | tar -C "$_src" -xf -
   [ -f "$_src/debian/control" ] || { rm -rf "$_b"; return 2; }
-  if ! in_root "$_b" sh -c "cd /build/$PKG && DEB_BUILD_OPTIONS='nocheck parallel=$(nproc)' dpkg-buildpackage -us -uc -b" \
+  if ! roots_run "$_b" sh -c "cd /build/$PKG && DEB_BUILD_OPTIONS='nocheck parallel=$(nproc)' dpkg-buildpackage -us -uc -b" \
        >"$LOG/build" 2>&1; then
-    show "$LOG/build" 40
+    lc_log_tail "$LOG/build" 40
     rm -rf "$_b"
     return 1
   fi
@@ -88,7 +89,7 @@ deb_build() {
 # deb_store DIR: copies the package built in DIR into the cache, under
 # the current source's key, for deb_cached; packages of other sources go.
 deb_store() {
-  _ds_dir=$CACHE/deb-$ARCH-$(source_key)
+  _ds_dir=$CACHE/deb-$ARCH-$(deb_source_key)
   for _old in "$CACHE/deb-$ARCH"-*; do
     [ "$_old" = "$_ds_dir" ] || rm -rf "$_old"
   done
@@ -102,10 +103,10 @@ deb_store() {
 # when the build root cannot be made for want of the archive, 1 on a
 # failed build.
 deb_cached() {
-  _dc_dir=$CACHE/deb-$ARCH-$(source_key)
+  _dc_dir=$CACHE/deb-$ARCH-$(deb_source_key)
   GOT=$(ls "$_dc_dir"/${PKG}_*_"$ARCH".deb 2>/dev/null | head -n 1)
   [ -n "$GOT" ] && return 0
-  build_root || return $?
+  deb_build_root || return $?
   deb_build "$GOT" "$SCRATCH/deb-new" || return 1
   deb_store "$SCRATCH/deb-new" || return 1
   GOT=$(ls "$_dc_dir"/${PKG}_*_"$ARCH".deb 2>/dev/null | head -n 1)

@@ -1,5 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/lib/lib.sh -- sourced by every test script (tests/losetup-container.*/*.sh).
+# tests/lib/lib.sh -- what every test script needs: the result lines,
+# root and loop-device checks, devices attached and cleaned up, containers
+# made by unshare and chroot, and byte-for-byte comparisons with
+# util-linux losetup.  Sourced by every script of
+# tests/losetup-container.*/ (the runtime ones through satellite.sh) and
+# by tests/bench/leak.sh.  Its helpers start with lc_, but for the three
+# result printers pass, fail and unsupported, named after the outcome
+# they print.
 #
 # Results go to stdout one a line ("PASS: ...", "FAIL: ...",
 # "UNSUPPORTED: ..."), read by lc_report in tests/lib/losetup-container.exp.
@@ -20,20 +27,24 @@ pass() { printf 'PASS: %s\n' "$*"; }
 fail() { printf 'FAIL: %s\n' "$*"; }
 unsupported() { printf 'UNSUPPORTED: %s\n' "$*"; }
 
-# check DESCRIPTION COMMAND...: PASS when COMMAND succeeds, else FAIL.
-check() {
+# lc_expect DESCRIPTION COMMAND...: PASS when COMMAND succeeds, else FAIL.
+lc_expect() {
   _desc=$1; shift
   if "$@"; then pass "$_desc"; else fail "$_desc"; fi
 }
 
+# lc_log_tail FILE [N]: the last N (25) lines of FILE, into the DejaGnu
+# log (lines "  | ...", which are not results).
+lc_log_tail() { tail -n "${2:-25}" "$1" | sed 's/^/  | /'; }
+
 . "$TESTS_SRCDIR/lib/ul-losetup.sh"
 
-UL=$(find_ul_losetup) || UL=
+UL=$(ul_losetup_find) || UL=
 . "$TESTS_SRCDIR/lib/ul-target.sh"
 
-# need_root WHAT: reports WHAT as UNSUPPORTED and ends the script unless
+# lc_need_root WHAT: reports WHAT as UNSUPPORTED and ends the script unless
 # this is root with loop devices and util-linux losetup.
-need_root() {
+lc_need_root() {
   if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/loop-control ]; then
     unsupported "$1 (needs root and /dev/loop-control)"
     exit 0
@@ -44,9 +55,9 @@ need_root() {
   fi
 }
 
-# need_unshare WHAT: as need_root, for the container scenarios.
-need_unshare() {
-  need_root "$1"
+# lc_need_unshare WHAT: as lc_need_root, for the container scenarios.
+lc_need_unshare() {
+  lc_need_root "$1"
   if ! unshare -m true 2>/dev/null; then
     unsupported "$1 (unshare -m is not permitted here)"
     exit 0
@@ -55,35 +66,35 @@ need_unshare() {
 
 SCRATCH=
 
-# file_id FILE: prints the device and inode of FILE as util-linux losetup
+# lc_file_id FILE: prints the device and inode of FILE as util-linux losetup
 # shows a backing file's (columns BACK-MAJ:MIN,BACK-INO): "MAJ:MIN INO".
 # An inode number alone can repeat on another file system.
-file_id() {
+lc_file_id() {
   stat -c '%Hd:%Ld %i' "$1"
 }
 
-# still_ours DEVICE ID: true when DEVICE is bound and its backing file has
-# ID (as file_id prints it); false when it is free, gone or bound to
+# lc_still_ours DEVICE ID: true when DEVICE is bound and its backing file has
+# ID (as lc_file_id prints it); false when it is free, gone or bound to
 # another file (a device number freed and taken by someone else).
-still_ours() {
+lc_still_ours() {
   _so_cur=$("$UL" -n -O BACK-MAJ:MIN,BACK-INO "$1" 2>/dev/null \
              | awk 'NF == 2 { print $1, $2 }')
   [ -n "$_so_cur" ] && [ "$_so_cur" = "$2" ]
 }
 
 # The devices this script attached are recorded one a line,
-# "DEVICE=MAJ:MIN INO" (file_id of the backing file), in $SCRATCH/.devices:
-# a file, so that attach works in $(...) subshells.
+# "DEVICE=MAJ:MIN INO" (lc_file_id of the backing file), in $SCRATCH/.devices:
+# a file, so that lc_attach works in $(...) subshells.
 lc_cleanup() {
   set +e
   if [ -n "$SCRATCH" ] && [ -f "$SCRATCH/.devices" ]; then
     while IFS='=' read -r _dev _id; do
-      if still_ours "$_dev" "$_id"; then
+      if lc_still_ours "$_dev" "$_id"; then
         "$UL" -d "$_dev"
       fi
     done <"$SCRATCH/.devices"
   fi
-  # The file systems of fs_mount, last first (a device above, detached
+  # The file systems of lc_mount_new_fs, last first (a device above, detached
   # while its file system is mounted, goes when it is unmounted).
   if [ -n "$SCRATCH" ] && [ -f "$SCRATCH/.mounts" ]; then
     tac "$SCRATCH/.mounts" | while IFS= read -r _mnt; do
@@ -103,47 +114,47 @@ lc_init() {
   trap 'exit 130' INT TERM HUP
 }
 
-# track DEVICE FILE: remembers that this script attached DEVICE to FILE
+# lc_record_device DEVICE FILE: remembers that this script attached DEVICE to FILE
 # (a host path), so that lc_cleanup detaches it.
-track() {
-  _tr_id=$(file_id "$2") || return 1
+lc_record_device() {
+  _tr_id=$(lc_file_id "$2") || return 1
   printf '%s=%s\n' "$1" "$_tr_id" >>"$SCRATCH/.devices"
 }
 
-# attach FILE: attaches FILE on the host with util-linux losetup and
+# lc_attach FILE: attaches FILE on the host with util-linux losetup and
 # prints the device.
-attach() {
+lc_attach() {
   _d=$("$UL" --show -f "$1") || return 1
-  track "$_d" "$1"
+  lc_record_device "$_d" "$1"
   printf '%s\n' "$_d"
 }
 
-# fs_known TYPE: true when the kernel has file system TYPE, loading its
+# lc_fs_known TYPE: true when the kernel has file system TYPE, loading its
 # module if need be.
-fs_known() {
+lc_fs_known() {
   cut -f 2 /proc/filesystems | grep -qx "$1" && return 0
   modprobe "$1" 2>/dev/null
   cut -f 2 /proc/filesystems | grep -qx "$1"
 }
 
-# fs_mount TYPE DIR: mounts a new, empty file system of TYPE at DIR (made
+# lc_mount_new_fs TYPE DIR: mounts a new, empty file system of TYPE at DIR (made
 # if need be): tmpfs, or ext4, xfs, btrfs... made by mkfs.TYPE on an
 # image in $SCRATCH attached to a loop device of this script's.  lc_cleanup
 # unmounts it.  Returns 2 only when TYPE is missing here (no mkfs.TYPE, or
 # the kernel has no TYPE); 1 on any other failure, with what mkfs and
 # mount said copied to the log (lines "  | ...", not results).
-fs_mount() {
+lc_mount_new_fs() {
   if [ "$1" != tmpfs ] && ! command -v "mkfs.$1" >/dev/null 2>&1; then
     return 2
   fi
-  fs_known "$1" || return 2
+  lc_fs_known "$1" || return 2
   mkdir -p "$2" || return 1
   if [ "$1" = tmpfs ]; then
     mount -t tmpfs lc-test "$2" || return 1
   else
     _fsimg=$(mktemp "$SCRATCH/fs-$1.XXXXXX") || return 1
     truncate -s 320M "$_fsimg" || return 1
-    _fsdev=$(attach "$_fsimg") || return 1
+    _fsdev=$(lc_attach "$_fsimg") || return 1
     if ! "mkfs.$1" -q "$_fsdev" >"$_fsimg.log" 2>&1 \
        || ! mount -t "$1" "$_fsdev" "$2" 2>>"$_fsimg.log"; then
       sed 's/^/  | /' "$_fsimg.log"
@@ -153,7 +164,7 @@ fs_mount() {
   printf '%s\n' "$2" >>"$SCRATCH/.mounts"
 }
 
-# chroot_in ROOT SYS DIRS MODE DEV [SRC:DST]... -- COMMAND [ARG]...
+# lc_chroot ROOT SYS DIRS MODE DEV [SRC:DST]... -- COMMAND [ARG]...
 # Runs COMMAND chrooted into ROOT (an empty directory), made in a new mount
 # namespace: a tmpfs holding SYS's directories DIRS (a list of names:
 # "usr etc"; read-only when MODE is "ro"; SYS is "/" for this machine's)
@@ -161,8 +172,8 @@ fs_mount() {
 # /tmp, and each SRC (a file or a directory) at DST (with the file
 # systems mounted below it when written +SRC:DST).  The environment is
 # kept.  Every mount goes with the namespace when COMMAND ends: a
-# container restart.  Shared by in_container and in_ul_root.
-chroot_in() {
+# container restart.  Shared by lc_in_container and ul_target_run.
+lc_chroot() {
   unshare -m --propagation private -- sh -euc '
     m=$1 sys=$2 dirs=$3 mode=$4 dev=$5; shift 5
     mount -t tmpfs lc-root "$m"
@@ -200,22 +211,22 @@ chroot_in() {
   ' sh "$@"
 }
 
-# in_container ROOT [HOSTDIR:CTDIR]... -- COMMAND [ARG]...
-# Runs COMMAND with chroot_in in ROOT, made of this machine's /usr, /etc
+# lc_in_container ROOT [HOSTDIR:CTDIR]... -- COMMAND [ARG]...
+# Runs COMMAND with lc_chroot in ROOT, made of this machine's /usr, /etc
 # (writable; no /var: a CTDIR there stays in the container's own tmpfs)
 # and /dev, each HOSTDIR at CTDIR, the program under test at
 # /lc/bin/losetup-container, the helper programs at /lc/helpers and
 # $SCRATCH/out at /lc/out.
-in_container() {
+lc_in_container() {
   _root=$1; shift
-  chroot_in "$_root" / "usr etc" rw /dev "$LC:/lc/bin/losetup-container" \
+  lc_chroot "$_root" / "usr etc" rw /dev "$LC:/lc/bin/losetup-container" \
     "$HELPERS:/lc/helpers" "$SCRATCH/out:/lc/out" "$@"
 }
 
-# as_losetup: makes $OURS and $THEIRS, commands that run the program under
+# lc_as_losetup: makes $OURS and $THEIRS, commands that run the program under
 # test and util-linux losetup ($REF) with argv[0] = "losetup" (through
 # PATH), so that messages naming the program read the same from both.
-as_losetup() {
+lc_as_losetup() {
   mkdir -p "$SCRATCH/as-ours" "$SCRATCH/as-theirs"
   ln -sf "$LC" "$SCRATCH/as-ours/losetup"
   ln -sf "$REF" "$SCRATCH/as-theirs/losetup"
@@ -223,18 +234,18 @@ as_losetup() {
   THEIRS="env PATH=$SCRATCH/as-theirs:$PATH losetup"
 }
 
-# ct_attach ROOT HOSTFILE BIND -- COMMAND...: runs COMMAND, which attaches
+# lc_ct_attach ROOT HOSTFILE BIND -- COMMAND...: runs COMMAND, which attaches
 # HOSTFILE and prints the device, in a container on ROOT with BIND
 # (HOSTDIR:CTDIR); stores the device in $DEV and records it for cleanup.
 # Returns 1, with $DEV empty, when no device came back.
-ct_attach() {
+lc_ct_attach() {
   _ct_root=$1 _ct_host=$2 _ct_bind=$3; shift 4
   rm -f "$SCRATCH/out/.attached"
-  in_container "$_ct_root" "$_ct_bind" -- \
+  lc_in_container "$_ct_root" "$_ct_bind" -- \
     sh -c '"$@" >/lc/out/.attached' sh "$@"
   DEV=$(cat "$SCRATCH/out/.attached" 2>/dev/null)
   case $DEV in
-    /dev/loop*) track "$DEV" "$_ct_host" ;;
+    /dev/loop*) lc_record_device "$DEV" "$_ct_host" ;;
     *) DEV=; return 1 ;;
   esac
 }
@@ -247,31 +258,59 @@ CT_LISTCMD='env $2 /lc/bin/losetup-container -l -O NAME,BACK-FILE \
     >"/lc/out/$1" 2>"/lc/out/$1.err"; echo $? >"/lc/out/$1.status"
   "$3" -l -O NAME,BACK-FILE >"/lc/out/$1.ul" 2>&1'
 
-# ct_list_dirs OUTNAME ENV BIND...: lists (CT_LISTCMD) in a fresh container
+# lc_ct_list OUTNAME ENV BIND...: lists (CT_LISTCMD) in a fresh container
 # on $ROOT with BINDs (HOSTDIR:CTDIR); results in $SCRATCH/out/OUTNAME*.
-ct_list_dirs() {
+lc_ct_list() {
   _cl_out=$1 _cl_env=$2; shift 2
-  in_container "$ROOT" "$@" -- \
+  lc_in_container "$ROOT" "$@" -- \
     sh -c "$CT_LISTCMD" sh "$_cl_out" "$_cl_env" "$UL"
 }
 
-# listed_ok NAME OUTNAME: PASS when the listing OUTNAME (of CT_LISTCMD)
+# lc_listed_ok NAME OUTNAME: PASS when the listing OUTNAME (of CT_LISTCMD)
 # had status 0 and nothing on stderr.
-listed_ok() {
-  check "$1: exit status 0" test "$(cat "$SCRATCH/out/$2.status")" = 0
-  check "$1: nothing on stderr" test ! -s "$SCRATCH/out/$2.err"
+lc_listed_ok() {
+  lc_expect "$1: exit status 0" test "$(cat "$SCRATCH/out/$2.status")" = 0
+  lc_expect "$1: nothing on stderr" test ! -s "$SCRATCH/out/$2.err"
 }
 
-# same_output NAME CMD1 -- CMD2: runs both and compares stdout, stderr and
-# exit status byte for byte; reports NAME.  Listings can change when other
-# processes attach devices meanwhile, so a difference is tried twice more,
-# a second apart.
-same_output() {
+# lc_bound_loops: prints the loop devices bound now, one a line: the name
+# in /sys/block and the first line of its loop/backing_file, sorted.  Two
+# of these that differ say that a device was attached or detached
+# between.  One head reads them all (other users may have hundreds bound);
+# only regular attribute files, and only their first 4 KiB (a kernel
+# attribute is no more): the hardening tests put FIFOs, endless and huge
+# files in a /sys/block of their own.
+lc_bound_loops() {
+  set --
+  for _bl in /sys/block/loop*; do
+    [ -f "$_bl/loop/backing_file" ] && set -- "$@" "$_bl/loop/backing_file"
+  done
+  [ $# -gt 0 ] || return 0
+  head -v -c 4096 -- "$@" 2>/dev/null | tr -d '\000' | awk '
+    /^==> .* <==$/ {
+      if (n != "") print n, c
+      n = $0; sub(/^==> \/sys\/block\//, "", n); sub(/\/loop\/backing_file <==$/, "", n)
+      c = ""; first = 1
+      next
+    }
+    first { c = $0; first = 0 }
+    END { if (n != "") print n, c }' | sort
+}
+
+# lc_same_output NAME CMD1 -- CMD2: runs both and compares stdout, stderr
+# and exit status byte for byte; reports NAME.  Other processes attach and
+# detach devices meanwhile, which changes a listing between the two runs:
+# a difference is run again, up to three runs in all, only when the bound
+# devices (lc_bound_loops) changed during the pair; each such try says so
+# in the log.  A difference with the same devices before and after fails
+# at once.
+lc_same_output() {
   _name=$1; shift
-  _a=; while [ "$1" != "--" ]; do _a="$_a $(quote "$1")"; shift; done; shift
-  _b=; for _x; do _b="$_b $(quote "$_x")"; done
-  for _try in 1 2 3; do
-    [ "$_try" = 1 ] || sleep 1
+  _a=; while [ "$1" != "--" ]; do _a="$_a $(lc_quote "$1")"; shift; done; shift
+  _b=; for _x; do _b="$_b $(lc_quote "$_x")"; done
+  _try=1
+  while :; do
+    lc_bound_loops >"$SCRATCH/bound.before"
     eval "$_a" >"$SCRATCH/a.out" 2>"$SCRATCH/a.err"; _sa=$?
     eval "$_b" >"$SCRATCH/b.out" 2>"$SCRATCH/b.err"; _sb=$?
     if cmp -s "$SCRATCH/a.out" "$SCRATCH/b.out" \
@@ -279,6 +318,18 @@ same_output() {
       pass "$_name"
       return 0
     fi
+    lc_bound_loops >"$SCRATCH/bound.after"
+    cmp -s "$SCRATCH/bound.before" "$SCRATCH/bound.after" && break
+    echo "$_name: run $_try differs, and loop devices were attached or detached during it:"
+    diff "$SCRATCH/bound.before" "$SCRATCH/bound.after" \
+      | sed -n -e 's/^< /  | gone: /p' -e 's/^> /  | new: /p'
+    if [ $_try -ge 3 ]; then
+      echo "$_name: the devices changed during each of $_try runs"
+      break
+    fi
+    echo "$_name: running it again"
+    _try=$((_try + 1))
+    sleep 1
   done
   fail "$_name: differs (status $_sa vs $_sb)"
   { echo "--- ours stdout"; cat "$SCRATCH/a.out"; echo "--- theirs stdout";
@@ -287,21 +338,21 @@ same_output() {
   return 1
 }
 
-# quote WORD: prints WORD quoted for eval.
-quote() {
+# lc_quote WORD: prints WORD quoted for eval.
+lc_quote() {
   printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
 }
 
-# back_file LISTING DEVICE: prints the BACK-FILE text of DEVICE's line in
+# lc_back_file LISTING DEVICE: prints the BACK-FILE text of DEVICE's line in
 # LISTING (a file holding "losetup -l -O NAME,BACK-FILE" output).
-back_file() {
+lc_back_file() {
   awk -v d="$2" 'NR > 1 && $1 == d { sub(/^[^ ]+ +/, ""); print; exit }' "$1"
 }
 
-# expect_back_file DESCRIPTION LISTING DEVICE PATH: PASS when DEVICE's
+# lc_expect_back_file DESCRIPTION LISTING DEVICE PATH: PASS when DEVICE's
 # BACK-FILE in LISTING is exactly PATH.
-expect_back_file() {
-  _got=$(back_file "$2" "$3")
+lc_expect_back_file() {
+  _got=$(lc_back_file "$2" "$3")
   if [ "$_got" = "$4" ]; then
     pass "$1"
   else
@@ -309,11 +360,11 @@ expect_back_file() {
   fi
 }
 
-# built_catalog: sets gmo to this build's German catalog (po/de.gmo,
+# lc_built_catalog: sets gmo to this build's German catalog (po/de.gmo,
 # which gettext's po/Makefile writes into the source tree, a VPATH build
 # included) and localedir to the one the build installs catalogs in.
 # Returns 1, with a FAIL reported, when either is missing.
-built_catalog() {
+lc_built_catalog() {
   gmo=
   for _bc in "$TOP_BUILDDIR/po/de.gmo" "$TOP_SRCDIR/po/de.gmo"; do
     if [ -f "$_bc" ]; then gmo=$_bc; break; fi
@@ -331,12 +382,15 @@ built_catalog() {
   esac
 }
 
-# same_as_before FILE DESCRIPTION COMMAND...: COMMAND's stdout, stderr and
-# status, run through the calling script's own t (in a root or a copy of
-# one), against FILE, recorded from util-linux beforehand.
-same_as_before() {
+# lc_same_as_before FILE DESCRIPTION COMMAND...: PASS when COMMAND's
+# stdout and stderr, then a line "status N", are the bytes of FILE,
+# recorded beforehand from util-linux the same way; else FAIL, with the
+# difference in the log.  COMMAND runs as given: a script that runs it
+# in a root names its own runner as the first word (deb.sh: "t losetup
+# --version", t running a command in the root).
+lc_same_as_before() {
   _ref=$1 _desc=$2; shift 2
-  { t "$@" 2>&1; echo "status $?"; } >"$SCRATCH/now"
+  { "$@" 2>&1; echo "status $?"; } >"$SCRATCH/now"
   if cmp -s "$_ref" "$SCRATCH/now"; then
     pass "$_desc"
   else
@@ -345,9 +399,9 @@ same_as_before() {
   fi
 }
 
-# devdir NAME: makes $SCRATCH/NAME, a /dev with the usual character
+# lc_make_devdir NAME: makes $SCRATCH/NAME, a /dev with the usual character
 # devices and no loop node.
-devdir() {
+lc_make_devdir() {
   mkdir "$SCRATCH/$1"
   mknod -m 666 "$SCRATCH/$1/null" c 1 3
   mknod -m 666 "$SCRATCH/$1/zero" c 1 5

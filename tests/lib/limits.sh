@@ -10,7 +10,7 @@
 # unbound devices made with LOOP_CTL_ADD, shown through a /sys/block of
 # this script's own mount namespace that holds them and nothing else
 # (other tests attach and detach meanwhile).  Both programs run with
-# argv[0] "losetup", found in a PATH that leads to as_losetup's links
+# argv[0] "losetup", found in a PATH that leads to lc_as_losetup's links
 # (the dynamic loader names argv[0] as it is in its messages), always
 # against this machine's util-linux.
 #
@@ -28,7 +28,7 @@ limits_cleanup() {
   if [ -n "$LIMITS_DEV_MOUNTED" ]; then
     umount /dev && LIMITS_DEV_MOUNTED=
   fi
-  sysblock_restore
+  hard_sysblock_restore
   if [ -n "$SCRATCH" ] && [ -s "$SCRATCH/.nodes" ]; then
     # shellcheck disable=SC2046
     "$HELPERS/loop-nodes" remove $(cat "$SCRATCH/.nodes")
@@ -36,7 +36,7 @@ limits_cleanup() {
   lc_cleanup
 }
 
-# limits_init WHAT ARG...: the checks of need_unshare, this script again
+# limits_init WHAT ARG...: the checks of lc_need_unshare, this script again
 # in a mount namespace of its own (ARGs passed on), $SCRATCH, the trap,
 # and $OURS_PATH and $THEIRS_PATH: PATH as it is, with the directory of
 # the program under test, or of util-linux losetup, named "losetup",
@@ -45,7 +45,7 @@ limits_cleanup() {
 # calls (prlimit, strace, ...), and nothing more under their limits.
 limits_init() {
   _li_what=$1; shift
-  need_unshare "$_li_what"
+  lc_need_unshare "$_li_what"
   if [ -n "$RUN" ]; then
     unsupported "$_li_what (compares with this machine's losetup only, not LC_UL_ROOT)"
     exit 0
@@ -54,10 +54,10 @@ limits_init() {
     unsupported "$_li_what (prlimit, from util-linux, is missing)"
     exit 0
   fi
-  private_namespace "$@"
+  hard_private_namespace "$@"
   lc_init
   trap limits_cleanup EXIT
-  as_losetup
+  lc_as_losetup
   OURS_PATH=$SCRATCH/as-ours:$PATH
   THEIRS_PATH=$SCRATCH/as-theirs:$PATH
 }
@@ -78,7 +78,7 @@ limits_scene() {
     _ls_i=$((_ls_i + 1))
     _ls_f=$_ls_pool/$(printf 'pvc-%08x-5c1e-4b7a-9d2f-limits_00000.img' "$_ls_i")
     truncate -s 1M "$_ls_f" || return 1
-    _ls_d=$(attach "$_ls_f") || return 1
+    _ls_d=$(lc_attach "$_ls_f") || return 1
     DEVS="$DEVS $_ls_d"
     printf '%s %s\n' "$_ls_d" "$_ls_f" >>"$SCRATCH/attached"
   done
@@ -91,7 +91,7 @@ limits_scene() {
     NODES=$(sed 's|^|/dev/loop|' "$SCRATCH/.nodes")
   fi
   # shellcheck disable=SC2086
-  sysblock_prepare $DEVS $NODES && sysblock_mount
+  hard_sysblock_prepare $DEVS $NODES && hard_sysblock_mount
 }
 
 # limits_control: PASS when util-linux, with no limit, lists every device

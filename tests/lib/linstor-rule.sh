@@ -4,6 +4,8 @@
 # storage pool, run inside a container (the tests bind tests/lib at
 # /lc/lib): list the loop devices, parse the listing as LINSTOR does, and
 # attach every volume it did not find, as LINSTOR's FileProvider does.
+# Run by tests/lib/satellite.sh's sat_rule, for the runtime tests and
+# tests/bench/leak.sh.  Its one helper is linstor_parse.
 #
 # Usage: linstor-rule.sh OUT POOL VOLUME...
 # Results in the directory OUT: ulversion (util-linux's), list.out, list.err, list.status (the
@@ -22,7 +24,7 @@ out=$1 pool=$2
 shift 2
 cd "$out" || exit 1
 . /lc/lib/ul-losetup.sh
-ul=$(find_ul_losetup) || { echo "no util-linux losetup" >&2; exit 1; }
+ul=$(ul_losetup_find) || { echo "no util-linux losetup" >&2; exit 1; }
 "$ul" --version >ulversion 2>&1
 mkdir -p /tmp/lc-ul
 ln -sf "$ul" /tmp/lc-ul/losetup

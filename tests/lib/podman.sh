@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/podman.sh -- a real container runtime for the tests: podman
-# with runc; sourced by tests/losetup-container.runtime/*.sh and
-# tests/bench/leak.sh after tests/lib/lib.sh and tests/lib/roots.sh.
+# with runc; sourced by tests/lib/satellite.sh (so by the scripts of
+# tests/losetup-container.runtime/ and tests/bench/leak.sh) after
+# tests/lib/lib.sh and tests/lib/roots.sh.  Its helpers start with pod_
+# (pod alone runs podman).
 #
 # The machine's own podman set-up is never used nor changed: podman reads
 # a containers.conf and a storage.conf of the tests' own (CONTAINERS_CONF,
@@ -89,16 +91,16 @@ pod_cleanup() {
 # cache's lock is not needed.
 pod_base_ready() {
   _pr_dir=$CACHE/$1-$ARCH
-  fresh "$_pr_dir.stamp" || return 1
+  roots_fresh "$_pr_dir.stamp" || return 1
   GOT=localhost/lc-base-$1-$ARCH:$(md5sum <"$_pr_dir.stamp" | cut -c1-12)
   pod image exists "$GOT"
 }
 
 # pod_base SUITE: sets GOT to the base image of SUITE, imported from the
 # cached root unless imported already from the same root (the lock must
-# be held).  Images of older roots of SUITE go.  Returns as cached_root.
+# be held).  Images of older roots of SUITE go.  Returns as roots_cached.
 pod_base() {
-  cached_root "$1" || return $?
+  roots_cached "$1" || return $?
   _pb_root=$GOT
   _pb_tag=$(md5sum <"$_pb_root.stamp" | cut -c1-12)
   GOT=localhost/lc-base-$1-$ARCH:$_pb_tag
@@ -126,7 +128,7 @@ pod_build() {
   if ! pod_sealed build --network none --pull=never --layers=false -q \
        --build-arg BASE="$_pb_base" -f "$_pb_file" -t "$GOT" "$_pb_ctx" \
        >"$_pb_ctx.log" 2>&1; then
-    show "$_pb_ctx.log"
+    lc_log_tail "$_pb_ctx.log"
     return 1
   fi
   rm -rf "$_pb_ctx"
@@ -138,8 +140,8 @@ pod_build() {
 pod_run() {
   _pr_name=$1; shift
   _pr_opts=
-  while [ "$1" != "--" ]; do _pr_opts="$_pr_opts $(quote "$1")"; shift; done
+  while [ "$1" != "--" ]; do _pr_opts="$_pr_opts $(lc_quote "$1")"; shift; done
   shift
   eval pod run --rm --privileged --network none --name "$POD_ID-$_pr_name" \
-    -v "$(quote "$TESTS_SRCDIR/lib"):/lc/lib:ro" "$_pr_opts" '"$@"'
+    -v "$(lc_quote "$TESTS_SRCDIR/lib"):/lc/lib:ro" "$_pr_opts" '"$@"'
 }

@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/roots.sh -- throwaway Debian roots made by debootstrap and
-# cached between runs; sourced by tests/losetup-container.packaging/deb.sh and
-# tests/losetup-container.versions/ul-roots.sh after tests/lib/lib.sh.
-# Roots derived from one of them (a copy with packages added by apt-get)
-# are cached beside it: derived_root, for deb-build.sh and arch.sh.
+# cached between runs; sourced after tests/lib/lib.sh by
+# tests/losetup-container.packaging/deb.sh,
+# tests/losetup-container.passthrough/elf-needs.sh,
+# tests/losetup-container.versions/ul-roots.sh, the scripts of
+# tests/losetup-container.arch/ and tests/lib/satellite.sh.  Roots
+# derived from one of them (a copy with packages added by apt-get) are
+# cached beside it: roots_derived, for deb-build.sh and arch.sh.  Its
+# helpers start with roots_.
 #
 # A root is "debootstrap --variant=minbase --include=mount SUITE", kept in
 # $CACHE/SUITE-ARCH with a stamp file beside it; ARCH is this machine's
@@ -44,10 +48,10 @@ roots_cleanup() {
   for _d in $NEW_ROOTS; do rm -rf "$_d"; done
 }
 
-# in_root ROOT COMMAND [ARG]...: runs COMMAND chrooted into ROOT, with a
+# roots_run ROOT COMMAND [ARG]...: runs COMMAND chrooted into ROOT, with a
 # /proc of its own and a clean environment (tests/lib/arch.sh has
-# in_overlay for a throwaway copy).
-in_root() {
+# arch_in_overlay for a throwaway copy).
+roots_run() {
   _root=$1; shift
   unshare -m --propagation private -- sh -c '
     root=$1; shift
@@ -58,9 +62,6 @@ in_root() {
       ${http_proxy:+http_proxy=$http_proxy} "$@"
   ' sh "$_root" "$@"
 }
-
-# show FILE [N]: the last N (25) lines of a log, into the DejaGnu log.
-show() { tail -n "${2:-25}" "$1" | sed 's/^/  | /'; }
 
 # roots_lock: takes the cache's lock on file descriptor 9, waiting up to an
 # hour for another run.  Returns 1, with a FAIL reported, when it cannot.
@@ -82,28 +83,28 @@ roots_share() {
   flock -s 9
 }
 
-# fresh STAMP: succeeds when STAMP exists and is younger than MAX_AGE days.
-fresh() {
+# roots_fresh STAMP: succeeds when STAMP exists and is younger than MAX_AGE days.
+roots_fresh() {
   [ -f "$1" ] && [ -z "$(find "$1" -mtime +"$MAX_AGE" 2>/dev/null)" ]
 }
 
-# cached_root SUITE [ARCH]: sets GOT to the cached minbase root of SUITE
+# roots_cached SUITE [ARCH]: sets GOT to the cached minbase root of SUITE
 # for ARCH (this machine's by default), making it when missing or old (the
 # lock must be held).  Returns 2 with the
 # reason in GOT when the archive cannot be reached, 1 when debootstrap
 # fails.  Logs go to $ROOTS_LOG (a directory; $SCRATCH by default).
-cached_root() {
+roots_cached() {
   _arch=${2:-$ARCH}
   _dir=$CACHE/$1-$_arch
   _log=${ROOTS_LOG:-$SCRATCH}
   GOT=$_dir
-  if fresh "$_dir.stamp" && [ -d "$_dir/usr" ]; then
+  if roots_fresh "$_dir.stamp" && [ -d "$_dir/usr" ]; then
     return 0
   fi
   if ! "$APT_HELPER" download-file "$MIRROR/dists/$1/InRelease" \
        "$SCRATCH/$1-$_arch.InRelease" >"$_log/$1-$_arch.reach" 2>&1; then
     GOT="cannot fetch $MIRROR/dists/$1/InRelease from this machine"
-    show "$_log/$1-$_arch.reach" 5
+    lc_log_tail "$_log/$1-$_arch.reach" 5
     return 2
   fi
   rm -rf "$_dir.new"
@@ -114,7 +115,7 @@ cached_root() {
   # package diverts.
   if ! debootstrap --variant=minbase --arch="$_arch" --include=mount \
        "$1" "$_dir.new" "$MIRROR" >"$_log/$1-$_arch.debootstrap" 2>&1; then
-    show "$_log/$1-$_arch.debootstrap"
+    lc_log_tail "$_log/$1-$_arch.debootstrap"
     return 1
   fi
   rm -f "$_dir.stamp"
@@ -122,12 +123,12 @@ cached_root() {
   mv "$_dir.new" "$_dir" && date >"$_dir.stamp"
 }
 
-# root_or_end WHAT FAILED COMMAND [ARG]...: runs COMMAND, which makes a
-# root and returns as cached_root does, for a script that cannot go on
+# roots_get_or_end WHAT FAILED COMMAND [ARG]...: runs COMMAND, which makes a
+# root and returns as roots_cached does, for a script that cannot go on
 # without that root: sets GOT to it, or reports WHAT UNSUPPORTED when the
 # archive is out of reach (the reason in GOT) and "WHAT: FAILED" as a
 # FAIL otherwise, and ends the script there (its EXIT trap cleans up).
-root_or_end() {
+roots_get_or_end() {
   _nr_what=$1 _nr_failed=$2
   shift 2
   "$@"
@@ -139,8 +140,8 @@ root_or_end() {
   exit 0
 }
 
-# derived_root BASE NAME KEY LOG SCRIPT [ARG]...: sets GOT to the cached
-# root $CACHE/NAME-KEY, a copy of the root BASE (one of cached_root's) in
+# roots_derived BASE NAME KEY LOG SCRIPT [ARG]...: sets GOT to the cached
+# root $CACHE/NAME-KEY, a copy of the root BASE (one of roots_cached's) in
 # which "sh -ec SCRIPT sh ARG..." ran, with the machine's resolv.conf and
 # the project's debian/ at /tmp/lc-deps/debian (for "apt-get build-dep";
 # the script removes it).  KEY names what the root is made of: once it is
@@ -148,11 +149,11 @@ root_or_end() {
 # is older than MAX_AGE days (the lock must be held).  The script's output
 # goes to the file LOG, shown when it fails.  Returns 1 when the root
 # cannot be made.
-derived_root() {
+roots_derived() {
   _dr_base=$1 _dr_name=$2 _dr_dir=$CACHE/$2-$3 _dr_log=$4 _dr_script=$5
   shift 5
   GOT=$_dr_dir
-  if fresh "$_dr_dir.stamp" && [ -d "$_dr_dir/usr" ]; then
+  if roots_fresh "$_dr_dir.stamp" && [ -d "$_dr_dir/usr" ]; then
     return 0
   fi
   rm -rf "$_dr_dir.new"
@@ -162,9 +163,9 @@ derived_root() {
   cp -L /etc/resolv.conf "$_dr_dir.new/etc/resolv.conf" 2>/dev/null
   mkdir -p "$_dr_dir.new/tmp/lc-deps"
   cp -a "$TOP_SRCDIR/debian" "$_dr_dir.new/tmp/lc-deps/"
-  if ! in_root "$_dr_dir.new" sh -ec "$_dr_script" sh "$@" \
+  if ! roots_run "$_dr_dir.new" sh -ec "$_dr_script" sh "$@" \
        >"$_dr_log" 2>&1; then
-    show "$_dr_log"
+    lc_log_tail "$_dr_log"
     return 1
   fi
   for _old in "$CACHE/$_dr_name"-*; do

@@ -2,7 +2,8 @@
 # tests/lib/satellite.sh -- LINSTOR satellites under podman and runc, in
 # the images of tests/losetup-container.runtime/images; sourced by the
 # scripts of tests/losetup-container.runtime/ and by tests/bench/leak.sh.
-# Sources lib.sh, roots.sh, deb-build.sh and podman.sh itself.
+# Sources lib.sh, roots.sh, deb-build.sh and podman.sh itself.  Its
+# helpers start with sat_.
 #
 # sat_setup makes the images (IMAGES: "LABEL TAG" a line):
 #   satellite-trixie  Debian 13, the program behind the satellite images'
@@ -23,8 +24,8 @@
 IMAGES=
 AREA=$TESTS_SRCDIR/losetup-container.runtime
 T0=$(date +%s)
-# elapsed WHAT: a timing line for the log.
-elapsed() { echo "time: $1 at $(( $(date +%s) - T0 ))s"; }
+# sat_elapsed WHAT: a timing line for the log.
+sat_elapsed() { echo "time: $1 at $(( $(date +%s) - T0 ))s"; }
 
 # sat_cleanup: the EXIT trap: containers and images, then devices, mounts
 # and files.
@@ -33,13 +34,13 @@ sat_cleanup() {
   roots_cleanup
   _sc_new=$(cat "$SCRATCH/.created" 2>/dev/null)
   lc_cleanup
-  for _n in $_sc_new; do loop_remove "$_n"; done
+  for _n in $_sc_new; do sat_loop_remove "$_n"; done
 }
 
-# loop_remove N: removes the loop device N (LOOP_CTL_REMOVE), made by
+# sat_loop_remove N: removes the loop device N (LOOP_CTL_REMOVE), made by
 # sat_attach_new; the kernel refuses when it is bound (to someone else by
 # then).
-loop_remove() {
+sat_loop_remove() {
   command -v perl >/dev/null 2>&1 || return 0
   perl -e 'open(my $c, "+<", "/dev/loop-control") or exit 1;
            ioctl($c, 0x4C81, $ARGV[0] + 0) or exit 1' "$1" 2>/dev/null
@@ -66,7 +67,7 @@ sat_attach_new() {
   else
     "$@" "/dev/loop$_an_n" || return 1
   fi
-  track "/dev/loop$_an_n" "$_an_file"
+  lc_record_device "/dev/loop$_an_n" "$_an_file"
   printf '/dev/loop%s\n' "$_an_n"
 }
 
@@ -75,7 +76,7 @@ sat_attach_new() {
 sat_detach() {
   [ -f "$SCRATCH/devs" ] || return 0
   while read -r _d _v; do
-    still_ours "$_d" "$(file_id "$1/$_v")" && "$UL" -d "$_d"
+    lc_still_ours "$_d" "$(lc_file_id "$1/$_v")" && "$UL" -d "$_d"
   done <"$SCRATCH/devs"
   : >"$SCRATCH/devs"
 }
@@ -87,7 +88,7 @@ sat_need() {
     unsupported "$1 (LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS is set)"
     exit 0
   fi
-  need_unshare "$1"
+  lc_need_unshare "$1"
   _sn=$(pod_missing)$(roots_missing)
   if [ -n "$_sn" ]; then
     unsupported "$1 (missing:$_sn; install podman and runc, and debootstrap)"
@@ -110,9 +111,9 @@ sat_setup() {
   # The cache is locked only when something must be made in it: another
   # run may hold the lock for minutes.
   if ! pod_base_ready trixie || ! pod_base_ready bookworm \
-     || { deb_from_git && [ -z "$(ls "$CACHE/deb-$ARCH-$(source_key)"/*.deb 2>/dev/null)" ]; }; then
+     || { deb_from_git && [ -z "$(ls "$CACHE/deb-$ARCH-$(deb_source_key)"/*.deb 2>/dev/null)" ]; }; then
     roots_lock || exit 0
-    elapsed "the cache locked"
+    sat_elapsed "the cache locked"
   fi
   for _suite in trixie bookworm; do
     pod_base_ready "$_suite" || pod_base "$_suite"
@@ -123,16 +124,16 @@ sat_setup() {
          exit 0 ;;
     esac
   done
-  elapsed "base images ready"
+  sat_elapsed "base images ready"
   if pod_build satellite-trixie "$AREA/images/satellite.Containerfile" \
        "$BASE_trixie" "$LC=losetup-container"; then
     IMAGES="satellite-trixie $GOT"
   else
     fail "$1: build the satellite image (Debian 13, the shim)"
   fi
-  elapsed "satellite image built"
+  sat_elapsed "satellite image built"
   sat_packages "$1"
-  elapsed "package images built"
+  sat_elapsed "package images built"
   # Done with the cache.
   exec 9>&-
 }
@@ -197,15 +198,15 @@ sat_rule() {
   _sr_out=$SCRATCH/out/$_sr_name
   mkdir -p "$_sr_out"
   _sr_opts=
-  while [ "$1" != "--" ]; do _sr_opts="$_sr_opts $(quote "$1")"; shift; done
+  while [ "$1" != "--" ]; do _sr_opts="$_sr_opts $(lc_quote "$1")"; shift; done
   shift
   # shellcheck disable=SC2046
-  eval pod_run "$(quote "$_sr_name")" "$_sr_opts" \
-    -v "$(quote "$_sr_out"):/lc/out" -- "$(quote "$1")" \
-    sh /lc/lib/linstor-rule.sh /lc/out "$(quote "$_sr_ct")" \
+  eval pod_run "$(lc_quote "$_sr_name")" "$_sr_opts" \
+    -v "$(lc_quote "$_sr_out"):/lc/out" -- "$(lc_quote "$1")" \
+    sh /lc/lib/linstor-rule.sh /lc/out "$(lc_quote "$_sr_ct")" \
     $(cat "$SCRATCH/vols") >"$_sr_out.log" 2>&1
   _sr_st=$?
-  [ $_sr_st -eq 0 ] || show "$_sr_out.log"
+  [ $_sr_st -eq 0 ] || lc_log_tail "$_sr_out.log"
   # What was attached, recorded by the backing file's device and inode.
   while read -r _d; do
     case $_d in
@@ -232,9 +233,9 @@ sat_devices() {
   paste -d ' ' "$SCRATCH/out/$1/attached" "$SCRATCH/vols" >"$SCRATCH/devs"
   _sd_ok=yes
   while read -r _d _v; do
-    still_ours "$_d" "$(file_id "$2/$_v")" || _sd_ok=no
+    lc_still_ours "$_d" "$(lc_file_id "$2/$_v")" || _sd_ok=no
   done <"$SCRATCH/devs"
-  check "$LABEL, ${1#"$LABEL"-}: the first start attached every volume" test $_sd_ok = yes
+  lc_expect "$LABEL, ${1#"$LABEL"-}: the first start attached every volume" test $_sd_ok = yes
 }
 
 # sat_first_start LABEL HOSTPOOL CTPOOL [OPTION]... -- IMAGE: three
@@ -299,7 +300,7 @@ sat_restart() {
 # attached again.
 sat_mapped() {
   _sm=$SCRATCH/out/$1
-  check "$LABEL, ${1#"$LABEL"-}: LINSTOR's parse went through" test ! -e "$_sm/parse.error"
+  lc_expect "$LABEL, ${1#"$LABEL"-}: LINSTOR's parse went through" test ! -e "$_sm/parse.error"
   for _f in "$_sm"/parse.error.*; do
     [ -f "$_f" ] || continue
     echo "LINSTOR's parse threw on this listing, tried again:"
@@ -313,9 +314,9 @@ sat_mapped() {
       echo "  | $2/$_v: mapped to '$_got', held by $_d"
     fi
   done <"$SCRATCH/devs"
-  check "$LABEL, ${1#"$LABEL"-}: LINSTOR's parse maps every volume to its device" \
+  lc_expect "$LABEL, ${1#"$LABEL"-}: LINSTOR's parse maps every volume to its device" \
     test $_sm_ok = yes
-  check "$LABEL, ${1#"$LABEL"-}: nothing attached again" test ! -s "$_sm/attached"
+  lc_expect "$LABEL, ${1#"$LABEL"-}: nothing attached again" test ! -s "$_sm/attached"
 }
 
 # sat_same_as_ul NAME CTPOOL: the listing in the start NAME is

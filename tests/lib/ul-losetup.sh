@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/lib/ul-losetup.sh -- sourced by tests/lib/lib.sh and by
-# tests/bench/bench.sh: where util-linux losetup is.
+# tests/lib/ul-losetup.sh -- where util-linux losetup is on this machine
+# or in a container: ul_losetup_find.  Sourced by tests/lib/lib.sh (so by
+# every test), by tests/lib/linstor-rule.sh inside the runtime tests'
+# containers, and by tests/bench/bench.sh.
 
 # The places the program looks for the original losetup, in its order,
 # when neither LOSETUP_CONTAINER_ORIGINAL_LOSETUP nor configure's
@@ -10,7 +12,7 @@ DEFAULT_ORIGINALS="/usr/sbin/losetup.distrib /usr/sbin/losetup.usr-is-merged
 
 # Prints the path of util-linux losetup (never a losetup-container, which
 # would answer with 127 when pointed at a missing original).
-find_ul_losetup() {
+ul_losetup_find() {
   for _c in $DEFAULT_ORIGINALS; do
     [ -x "$_c" ] || continue
     if LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent "$_c" --version \

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# dead-container.sh -- DESIGN.md's scene on each architecture: in the
+# dead-container.sh -- on each architecture, a loop device left by a
+# container that has exited, the case the program is for.  In the
 # architecture's Debian root (tests/lib/arch.sh, tests/lib/ul-target.sh),
 # a container binds a pool directory and the root's own losetup attaches
 # an image through it; the container ends.  In a second container that
@@ -32,14 +33,14 @@ mkdir "$POOL"
 # allocation group, and on a file system this large the third group's
 # start there.  Returns 2 when XFS is missing here, 1 on failure.
 xfs_pool() {
-  command -v mkfs.xfs >/dev/null 2>&1 && fs_known xfs || return 2
+  command -v mkfs.xfs >/dev/null 2>&1 && lc_fs_known xfs || return 2
   _img=$SCRATCH/xfs.img
   truncate -s 8T "$_img" || return 1
-  _dev=$(attach "$_img") || return 1
+  _dev=$(lc_attach "$_img") || return 1
   mkdir "$SCRATCH/xfs"
   if ! mkfs.xfs -q "$_dev" >"$SCRATCH/mkfs.log" 2>&1 \
      || ! mount -t xfs "$_dev" "$SCRATCH/xfs" 2>>"$SCRATCH/mkfs.log"; then
-    show "$SCRATCH/mkfs.log"
+    lc_log_tail "$SCRATCH/mkfs.log"
     return 1
   fi
   printf '%s\n' "$SCRATCH/xfs" >>"$SCRATCH/.mounts"
@@ -61,30 +62,30 @@ scene() {
   POOL=$2 _img=$3 _ct1=$4
   truncate -s 1M "$POOL/$_img"
   echo "$1: $POOL/$_img: inode $(stat -c %i "$POOL/$_img")"
-  in_ul_root unshare -m sh -c '
+  ul_target_run unshare -m sh -c '
     mkdir -p "$2" && mount --bind "$1" "$2" && exec "$3" --show -f "$2/$4"' \
     sh "$POOL" "$_ct1" "$REF" "$_img" >"$SCRATCH/dev" 2>"$SCRATCH/dev.err"
   DEV=$(cat "$SCRATCH/dev")
   case $DEV in
-    /dev/loop*) track "$DEV" "$POOL/$_img" ;;
+    /dev/loop*) lc_record_device "$DEV" "$POOL/$_img" ;;
     *) fail "$1: the root's losetup attaches $_ct1/$_img in a container"
-       show "$SCRATCH/dev.err"
+       lc_log_tail "$SCRATCH/dev.err"
        return ;;
   esac
   for _who in ours theirs; do
     if [ $_who = ours ]; then _prog=$LC; else _prog=$REF; fi
-    in_ul_root unshare -m sh -c '
+    ul_target_run unshare -m sh -c '
       mkdir -p /data/pool && mount --bind "$1" /data/pool && shift && exec "$@"' \
       sh "$POOL" "$_prog" $LIST >"$SCRATCH/$_who" 2>"$SCRATCH/$_who.err"
     echo $? >"$SCRATCH/$_who.status"
   done
-  expect_back_file "$1: $_ct1/$_img: the root's losetup shows the path the kernel cut" \
+  lc_expect_back_file "$1: $_ct1/$_img: the root's losetup shows the path the kernel cut" \
     "$SCRATCH/theirs" "$DEV" "/$_img"
-  expect_back_file "$1: $_ct1/$_img: corrected to where it is in this container" \
+  lc_expect_back_file "$1: $_ct1/$_img: corrected to where it is in this container" \
     "$SCRATCH/ours" "$DEV" "/data/pool/$_img"
-  check "$1: $_ct1/$_img: exit status 0 and nothing on stderr" \
+  lc_expect "$1: $_ct1/$_img: exit status 0 and nothing on stderr" \
     test "$(cat "$SCRATCH/ours.status")" = 0 -a ! -s "$SCRATCH/ours.err"
-  check "$1: $_ct1/$_img: the same heading as the root's losetup" \
+  lc_expect "$1: $_ct1/$_img: the same heading as the root's losetup" \
     test "$(head -n 1 "$SCRATCH/ours" | tr -s ' ')" \
       = "$(head -n 1 "$SCRATCH/theirs" | tr -s ' ')"
   "$UL" -d "$DEV"
@@ -99,7 +100,7 @@ esac
 
 for A in $READY; do
   LC_UL_ROOT=$(arch_root "$A")
-  REF=$(ul_root_losetup "$LC_UL_ROOT")
+  REF=$(ul_target_losetup "$LC_UL_ROOT")
   mkdir "$SCRATCH/x-$A"
   dpkg-deb -x "$(arch_deb "$A")" "$SCRATCH/x-$A"
   LC=$SCRATCH/x-$A/usr/sbin/$PKG

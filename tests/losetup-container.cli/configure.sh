@@ -30,15 +30,15 @@ SH
 chmod +x "$SCRATCH/no-pkg-config"
 "$TOP_SRCDIR/configure" PKG_CONFIG="$SCRATCH/no-pkg-config" \
   >"$SCRATCH/c1.out" 2>"$SCRATCH/c1.err"
-check "missing libsmartcols: configure fails" test $? -ne 0
-check "missing libsmartcols: names the Debian package" \
+lc_expect "missing libsmartcols: configure fails" test $? -ne 0
+lc_expect "missing libsmartcols: names the Debian package" \
   grep -q "libsmartcols-dev (Debian" "$SCRATCH/c1.err"
-check "missing libsmartcols: names the Fedora package" \
+lc_expect "missing libsmartcols: names the Fedora package" \
   grep -q "libsmartcols-devel (Fedora" "$SCRATCH/c1.err"
 
 "$TOP_SRCDIR/configure" --with-original-losetup=sbin/losetup \
   >"$SCRATCH/c2.out" 2>"$SCRATCH/c2.err"
-check "--with-original-losetup refuses a relative path" test $? -ne 0
-check "--with-original-losetup says why" \
+lc_expect "--with-original-losetup refuses a relative path" test $? -ne 0
+lc_expect "--with-original-losetup says why" \
   grep -q "needs an absolute path" "$SCRATCH/c2.err"
 exit 0

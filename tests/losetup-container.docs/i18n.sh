@@ -76,7 +76,7 @@ if ! locale -a 2>/dev/null | grep -qix 'C\.utf-\{0,1\}8'; then
   exit 0
 fi
 
-built_catalog || exit 0
+lc_built_catalog || exit 0
 target=$localedir/de/LC_MESSAGES/$DOMAIN.mo
 
 # How to run the program so that it finds $gmo: directly when it is

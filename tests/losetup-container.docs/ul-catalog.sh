@@ -25,7 +25,7 @@
 . "$TESTS_SRCDIR/lib/lib.sh"
 : "${TOP_SRCDIR:?run through make check}"
 : "${TOP_BUILDDIR:?run through make check}"
-need_unshare "util-linux's messages from util-linux's catalog"
+lc_need_unshare "util-linux's messages from util-linux's catalog"
 lc_init
 
 if ! grep -q '^#define ENABLE_NLS 1' "$TOP_BUILDDIR/config.h" 2>/dev/null; then
@@ -57,7 +57,7 @@ else
   fi
 fi
 
-built_catalog || exit 0
+lc_built_catalog || exit 0
 
 # de_DE.UTF-8, compiled into $SCRATCH: nothing is added to the system's
 # locales.
@@ -72,7 +72,7 @@ fi
 
 # One device in use, so that the listing has a line to write.
 truncate -s 1M "$SCRATCH/a.img"
-attach "$SCRATCH/a.img" >/dev/null || { fail "attach a device"; exit 0; }
+lc_attach "$SCRATCH/a.img" >/dev/null || { fail "attach a device"; exit 0; }
 
 mkdir "$SCRATCH/ours" "$SCRATCH/theirs" "$SCRATCH/ov"
 ln -s "$LC" "$SCRATCH/ours/losetup"
@@ -137,7 +137,7 @@ LANGUAGE=fr in C.UTF-8	-u LC_ALL LANGUAGE=fr LC_ALL=C.UTF-8'
 for state in missing installed; do
   printf '%s\n' "$ENVS" | while IFS='	' read -r name vars; do
     # shellcheck disable=SC2086  # VARS is a list of words
-    same_output "$name, util-linux-locales $state, stdout on /dev/full" \
+    lc_same_output "$name, util-linux-locales $state, stdout on /dev/full" \
       in_scene "$state" env $vars PATH="$SCRATCH/ours:$PATH" \
         sh -c 'exec losetup -l -O NAME,BACK-FILE >/dev/full' -- \
       in_scene "$state" env $vars PATH="$SCRATCH/theirs:$PATH" \

@@ -22,25 +22,25 @@ if [ -z "$want" ]; then
   fail "configure.ac's AC_INIT names a version"
   exit 0
 fi
-check "config.h has configure.ac's version $want (got '$built')" \
+lc_expect "config.h has configure.ac's version $want (got '$built')" \
   test "$built" = "$want"
 
 got=$(LC_ALL=C "$LC" --version | sed -n '1s/.* //p')
-check "--version prints $want (got '$got')" test "$got" = "$want"
+lc_expect "--version prints $want (got '$got')" test "$got" = "$want"
 
 th=$(grep '^\.TH ' "$TOP_BUILDDIR/man/losetup-container.8")
 got=$(printf '%s\n' "$th" | sed -n 's/.*"losetup\\-container \([^"]*\)".*/\1/p')
-check "the built man page's .TH line is for $want (got '$got')" \
+lc_expect "the built man page's .TH line is for $want (got '$got')" \
   test "$got" = "$want"
 
 got=$(sed -n '1s/^losetup-container (\([^)-]*\)-[^)]*).*/\1/p' \
         "$TOP_SRCDIR/debian/changelog")
-check "debian/changelog's newest entry is for $want (got '$got')" \
+lc_expect "debian/changelog's newest entry is for $want (got '$got')" \
   test "$got" = "$want"
 
 spec=$TOP_BUILDDIR/losetup-container.spec
 got=$(sed -n 's/^Version: *//p' "$spec" 2>/dev/null)
-check "the RPM spec's Version is $want (got '$got')" test "$got" = "$want"
-check "the RPM spec's newest %changelog entry is for $want" \
+lc_expect "the RPM spec's Version is $want (got '$got')" test "$got" = "$want"
+lc_expect "the RPM spec's newest %changelog entry is for $want" \
   sh -c 'sed -n "/^%changelog/{n;p;q}" "$1" | grep -q -- " - $2-[0-9]"' \
   sh "$spec" "$want"

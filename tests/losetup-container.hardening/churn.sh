@@ -17,7 +17,7 @@
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/hardening.sh"
-need_unshare "churn"
+lc_need_unshare "churn"
 lc_init
 
 RUNS=${CHURN_RUNS:-1000}
@@ -32,7 +32,7 @@ pvc-0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f-churn_00000.img"
 for f in $FILES; do
   truncate -s 1M "$POOL/$f"
 done
-check "the long names are cut by the kernel" \
+lc_expect "the long names are cut by the kernel" \
   test $(( ${#POOL} + 1 + ${#f} )) -gt 63
 
 now() { date +%s%6N; }
@@ -64,11 +64,11 @@ churn() {
     case $(( i % 3 )) in
       0) dev=$("$UL" --show -f "$POOL/$f" 2>/dev/null) ;;
       1) rm -f "$SCRATCH/out/churn"
-         in_container "$SCRATCH/root" "$POOL:/ctpool" -- \
+         lc_in_container "$SCRATCH/root" "$POOL:/ctpool" -- \
            sh -c '"$@" >/lc/out/churn' sh "$UL" --show -f "/ctpool/$f" 2>/dev/null
          dev=$(cat "$SCRATCH/out/churn" 2>/dev/null) ;;
       2) rm -f "$SCRATCH/out/churn"
-         in_container "$SCRATCH/root" "$POOL:$POOL" -- \
+         lc_in_container "$SCRATCH/root" "$POOL:$POOL" -- \
            sh -c '"$@" >/lc/out/churn' sh "$UL" --show -f "$POOL/$f" 2>/dev/null
          dev=$(cat "$SCRATCH/out/churn" 2>/dev/null) ;;
     esac
@@ -101,7 +101,7 @@ stop_churn() {
 all_files() { for _f in $FILES; do printf '%s\n' "$POOL/$_f"; done; }
 # Whatever happens: stop the attacher, detach what is still bound to our
 # files (matched by device and inode), then the usual cleanup.
-trap 'stop_churn; detach_ours $(all_files); lc_cleanup' EXIT
+trap 'stop_churn; hard_detach_ours $(all_files); lc_cleanup' EXIT
 
 : >"$LOG"
 churn &
@@ -124,7 +124,7 @@ elapsed=$(( $(date +%s) - t0 ))
 attaches=$(grep -c '^A ' "$LOG")
 detaches=$(grep -c '^D ' "$LOG")
 echo "churn: $run listings in ${elapsed}s; $attaches attaches, $detaches detaches"
-check "the attacher kept going ($attaches attaches, $detaches detaches)" \
+lc_expect "the attacher kept going ($attaches attaches, $detaches detaches)" \
   test "$attaches" -ge 20 -a "$detaches" -ge 10
 
 # --- every run: status 0, nothing on stderr, a well-formed table ------------
@@ -135,14 +135,14 @@ while read -r r s e st; do
     bad_err=$((bad_err + 1))
     echo "  | run $r stderr: $(head -c 200 "$SCRATCH/runs/$r.err")"
   fi
-  if ! out=$(well_formed "$SCRATCH/runs/$r.out"); then
+  if ! out=$(hard_well_formed "$SCRATCH/runs/$r.out"); then
     bad_form=$((bad_form + 1))
     echo "  | run $r:"; printf '%s\n' "$out" | head -5
   fi
 done <"$SCRATCH/runs.list"
-check "$run runs: every one exited 0" test $bad_status = 0
-check "$run runs: stderr always empty" test $bad_err = 0
-check "$run runs: every table well formed" test $bad_form = 0
+lc_expect "$run runs: every one exited 0" test $bad_status = 0
+lc_expect "$run runs: stderr always empty" test $bad_err = 0
+lc_expect "$run runs: every table well formed" test $bad_form = 0
 
 # --- every run: our devices show the right paths --------------------------
 # An awk pass over the log (intervals when a device was ours, bound to one
@@ -215,8 +215,8 @@ if [ -n "${CHURN_KEEP:-}" ]; then
 fi
 set -- $(tail -n 1 "$SCRATCH/verdict")
 echo "churn: $2 device checks over whole runs"
-check "some devices were ours for whole runs ($2 checks)" test "${2:-0}" -gt 0
-check "a device ours for a whole run is always listed" test "${4:-1}" = 0
-check "a device ours for a whole run always shows its file's path" test "${6:-1}" = 0
-check "our files are shown only for devices bound to them" test "${8:-1}" = 0
+lc_expect "some devices were ours for whole runs ($2 checks)" test "${2:-0}" -gt 0
+lc_expect "a device ours for a whole run is always listed" test "${4:-1}" = 0
+lc_expect "a device ours for a whole run always shows its file's path" test "${6:-1}" = 0
+lc_expect "our files are shown only for devices bound to them" test "${8:-1}" = 0
 exit 0

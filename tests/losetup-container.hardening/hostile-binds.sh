@@ -14,8 +14,8 @@
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/hardening.sh"
-need_unshare "hostile bind lists"
-private_namespace "$@"
+lc_need_unshare "hostile bind lists"
+hard_private_namespace "$@"
 lc_init
 
 POOL=$SCRATCH/pool
@@ -24,19 +24,19 @@ FILE=$POOL/$NAME
 mkdir "$POOL" "$SCRATCH/root"
 truncate -s 1M "$FILE"
 
-ct_attach "$SCRATCH/root" "$FILE" "$POOL:/ctpool" -- \
+lc_ct_attach "$SCRATCH/root" "$FILE" "$POOL:/ctpool" -- \
   "$UL" --show -f "/ctpool/$NAME" || { fail "attach inside a container"; exit 0; }
-sysblock_prepare "$DEV" && sysblock_mount || { fail "private /sys/block"; exit 0; }
+hard_sysblock_prepare "$DEV" && hard_sysblock_mount || { fail "private /sys/block"; exit 0; }
 
 # The scene, checked before anything else: util-linux shows the cut path.
 "$UL" $LIST >"$SCRATCH/ul" 2>&1
-expect_back_file "precondition: util-linux shows the cut path" \
+lc_expect_back_file "precondition: util-linux shows the cut path" \
   "$SCRATCH/ul" "$DEV" "/$NAME"
 
 # uncorrected NAME VALUE: with the variable set to VALUE our listing is
 # util-linux's, byte for byte (stdout, stderr, status).
 uncorrected() {
-  same_output "$1: losetup's line" \
+  lc_same_output "$1: losetup's line" \
     env LOSETUP_CONTAINER_BIND_MOUNTS="$2" "$LC" $LIST -- "$UL" $LIST
 }
 
@@ -45,9 +45,9 @@ uncorrected() {
 corrected() {
   LOSETUP_CONTAINER_BIND_MOUNTS=$2 "$LC" $LIST >"$SCRATCH/c.out" 2>"$SCRATCH/c.err"
   _st=$?
-  expect_back_file "$1: the real path" "$SCRATCH/c.out" "$DEV" "$3"
+  lc_expect_back_file "$1: the real path" "$SCRATCH/c.out" "$DEV" "$3"
   if [ "$_st" = 0 ] && [ ! -s "$SCRATCH/c.err" ] \
-     && well_formed "$SCRATCH/c.out"; then
+     && hard_well_formed "$SCRATCH/c.out"; then
     pass "$1: status 0, nothing on stderr, well formed"
   else
     fail "$1: status $_st, stderr: $(head -c 300 "$SCRATCH/c.err")"
@@ -59,8 +59,8 @@ corrected() {
 trace_says() {
   LOSETUP_CONTAINER_DEBUG=1 LOSETUP_CONTAINER_BIND_MOUNTS=$2 \
     "$LC" $LIST >/dev/null 2>"$SCRATCH/t.err"
-  check "$1: the trace says why" grep -qF -- "$3" "$SCRATCH/t.err"
-  check "$1: nothing but whole trace lines" \
+  lc_expect "$1: the trace says why" grep -qF -- "$3" "$SCRATCH/t.err"
+  lc_expect "$1: nothing but whole trace lines" \
     sh -c '! grep -v "^losetup-container: debug: " "$1"' sh "$SCRATCH/t.err"
 }
 

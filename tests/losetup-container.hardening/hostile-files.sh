@@ -19,8 +19,8 @@
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/hardening.sh"
-need_unshare "hostile backing file names"
-private_namespace "$@"
+lc_need_unshare "hostile backing file names"
+hard_private_namespace "$@"
 lc_init
 
 POOL=$SCRATCH/pool
@@ -46,8 +46,8 @@ mkdir -p "$DEEP"
 # container that binds the pool at /ctpool (CT_LABEL).
 attach_both() {
   truncate -s 1M "$2" || { fail "$1: create the file"; return 1; }
-  _h=$(attach "$2") || { fail "$1: attach on the host"; return 1; }
-  ct_attach "$SCRATCH/root" "$2" "$POOL:/ctpool" -- \
+  _h=$(lc_attach "$2") || { fail "$1: attach on the host"; return 1; }
+  lc_ct_attach "$SCRATCH/root" "$2" "$POOL:/ctpool" -- \
     "$UL" --show -f "/ctpool/${2#"$POOL"/}" \
     || { fail "$1: attach inside a container"; return 1; }
   _c=$DEV
@@ -55,7 +55,7 @@ attach_both() {
   DEVICES="$DEVICES $_h $_c"
 }
 
-check "the long path is 4000 bytes" test ${#LONG} = 4000
+lc_expect "the long path is 4000 bytes" test ${#LONG} = 4000
 attach_both NEWLINE "$NEWLINE"
 attach_both TAB "$TAB"
 attach_both BADUTF8 "$BADUTF8"
@@ -72,34 +72,34 @@ HUGE_DEV=
     i=$((i + 1))
   done && truncate -s 1M huge.img &&
   "$HELPERS/loop-attach" huge.img huge.img >"$SCRATCH/huge.dev" &&
-  track "$(cat "$SCRATCH/huge.dev")" huge.img ) ||
+  lc_record_device "$(cat "$SCRATCH/huge.dev")" huge.img ) ||
   fail "beyond PATH_MAX: attach"
 if [ -s "$SCRATCH/huge.dev" ]; then
   HUGE_DEV=$(cat "$SCRATCH/huge.dev")
   DEVICES="$DEVICES $HUGE_DEV"
   cat "/sys/block/${HUGE_DEV#/dev/}/loop/backing_file" >/dev/null 2>"$SCRATCH/huge.err"
-  check "precondition: the kernel cannot render the path beyond PATH_MAX" \
+  lc_expect "precondition: the kernel cannot render the path beyond PATH_MAX" \
     grep -q 'File name too long' "$SCRATCH/huge.err"
 fi
 
-sysblock_prepare $DEVICES && sysblock_mount || { fail "private /sys/block"; exit 0; }
+hard_sysblock_prepare $DEVICES && hard_sysblock_mount || { fail "private /sys/block"; exit 0; }
 
 for loc in C C.UTF-8; do
   export LC_ALL=$loc
   # Nothing to correct without a bind list: util-linux's listing, exactly
   # (the host devices show whole paths, the container ones cut paths).
-  same_output "$loc: the listing is losetup's" \
+  lc_same_output "$loc: the listing is losetup's" \
     $RUN "$LC" $LIST -- $RUN "$REF" $LIST
-  same_output "$loc: with a trace, stdout is still losetup's" \
+  lc_same_output "$loc: with a trace, stdout is still losetup's" \
     $RUN sh -c 'LOSETUP_CONTAINER_DEBUG=1 "$@" 2>/dev/null' sh "$LC" $LIST -- \
     $RUN "$REF" $LIST
 
   $RUN env LOSETUP_CONTAINER_BIND_MOUNTS="$POOL" "$LC" $LIST \
     >"$SCRATCH/b.out" 2>"$SCRATCH/b.err"
   st=$?
-  check "$loc: corrected listing: status 0" test "$st" = 0
-  check "$loc: corrected listing: nothing on stderr" test ! -s "$SCRATCH/b.err"
-  if out=$(well_formed "$SCRATCH/b.out"); then
+  lc_expect "$loc: corrected listing: status 0" test "$st" = 0
+  lc_expect "$loc: corrected listing: nothing on stderr" test ! -s "$SCRATCH/b.err"
+  if out=$(hard_well_formed "$SCRATCH/b.out"); then
     pass "$loc: corrected listing: well formed"
   else
     fail "$loc: corrected listing: well formed"; printf '%s\n' "$out"
@@ -107,20 +107,20 @@ for loc in C C.UTF-8; do
   for label in NEWLINE TAB BADUTF8 BACKSLASH LONG; do
     eval "h=\${HOST_$label:-} c=\${CT_$label:-}"
     [ -n "$h" ] && [ -n "$c" ] || continue
-    want=$(ul_cell "$h")
+    want=$(hard_ul_cell "$h")
     case $want in
       *"$POOL"*) ;;
       *) fail "$loc: $label: util-linux's text names the file: $want"; continue ;;
     esac
-    expect_back_file "$loc: $label: the container's device shows the host's text" \
+    lc_expect_back_file "$loc: $label: the container's device shows the host's text" \
       "$SCRATCH/b.out" "$c" "$want"
   done
   if [ -n "$HUGE_DEV" ]; then
     # No path to print: the empty cell losetup prints, with no message.
-    check "$loc: beyond PATH_MAX: the device is listed" \
-      test -n "$(lines_for "$HUGE_DEV" "$SCRATCH/b.out")"
-    check "$loc: beyond PATH_MAX: its line is util-linux's" \
-      test "$(lines_for "$HUGE_DEV" "$SCRATCH/b.out")" = \
+    lc_expect "$loc: beyond PATH_MAX: the device is listed" \
+      test -n "$(hard_lines_for "$HUGE_DEV" "$SCRATCH/b.out")"
+    lc_expect "$loc: beyond PATH_MAX: its line is util-linux's" \
+      test "$(hard_lines_for "$HUGE_DEV" "$SCRATCH/b.out")" = \
            "$($RUN "$REF" $LIST | LC_ALL=C awk -v d="$HUGE_DEV" 'NR > 1 && $1 == d')"
   fi
 done

@@ -15,15 +15,15 @@
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/hardening.sh"
-need_unshare "hostile /dev and /sys/block"
-private_namespace "$@"
+lc_need_unshare "hostile /dev and /sys/block"
+hard_private_namespace "$@"
 lc_init
 # Put the real /dev and /sys back before lc_cleanup detaches the devices.
 DEV_MOUNTED= SYS_MOUNTED=
 restore_scene() {
   [ -z "$SYS_MOUNTED" ] || umount /sys
   [ -z "$DEV_MOUNTED" ] || umount /dev
-  sysblock_restore
+  hard_sysblock_restore
   umount "$SCRATCH/devfs" 2>/dev/null
   SYS_MOUNTED= DEV_MOUNTED=
 }
@@ -35,7 +35,7 @@ mkdir "$POOL"
 A=$POOL/first-backing-file-with-a-name-long-enough-to-be-cut-by-the-kernel.img
 B=$POOL/second-backing-file-with-a-name-long-enough-to-be-cut-by-the-kernel.img
 truncate -s 1M "$A" "$B"
-DA=$(attach "$A") && DB=$(attach "$B") || { fail "attach"; exit 0; }
+DA=$(lc_attach "$A") && DB=$(lc_attach "$B") || { fail "attach"; exit 0; }
 NA=${DA#/dev/loop} NB=${DB#/dev/loop}
 
 # The private /dev: a tmpfs with the few nodes any program may want.
@@ -53,15 +53,15 @@ dev_reset && mount --bind "$SCRATCH/devfs" /dev && DEV_MOUNTED=1 ||
 
 # same NAME: our listing and util-linux's, in the scene as it stands.
 same() {
-  same_output "$1" timeout 10 "$LC" $LIST -- timeout 10 "$UL" $LIST
+  lc_same_output "$1" timeout 10 "$LC" $LIST -- timeout 10 "$UL" $LIST
 }
 
 # --- the scene itself, as a control ----------------------------------------
-sysblock_prepare "$DA" "$DB" && sysblock_mount || { fail "private /sys/block"; exit 0; }
+hard_sysblock_prepare "$DA" "$DB" && hard_sysblock_mount || { fail "private /sys/block"; exit 0; }
 mknod "/dev/loop$NA" b 7 "$NA" && mknod "/dev/loop$NB" b 7 "$NB"
 "$UL" $LIST >"$SCRATCH/control" 2>&1
-expect_back_file "control: util-linux sees the first device" "$SCRATCH/control" "$DA" "$A"
-expect_back_file "control: util-linux sees the second device" "$SCRATCH/control" "$DB" "$B"
+lc_expect_back_file "control: util-linux sees the first device" "$SCRATCH/control" "$DA" "$A"
+lc_expect_back_file "control: util-linux sees the second device" "$SCRATCH/control" "$DB" "$B"
 same "control: both devices"
 
 # --- the node of a device -------------------------------------------------
@@ -97,7 +97,7 @@ dev_reset && mknod "/dev/loop$NA" b 7 "$NA" && mknod "/dev/loop$NB" b 7 "$NB"
 # --- no permission to open the nodes --------------------------------------
 chmod 600 "/dev/loop$NA" "/dev/loop$NB"
 if setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$LC" 2>/dev/null; then
-  same_output "not root: the nodes cannot be opened" \
+  lc_same_output "not root: the nodes cannot be opened" \
     setpriv --reuid=65534 --regid=65534 --clear-groups timeout 10 "$LC" $LIST -- \
     setpriv --reuid=65534 --regid=65534 --clear-groups timeout 10 "$UL" $LIST
 else
@@ -112,11 +112,11 @@ fake() {
   mkdir -p "$SCRATCH/sysblock/$1/loop" &&
   printf '%s\n' "${2:-/etc/passwd}" >"$SCRATCH/sysblock/$1/loop/backing_file"
 }
-sysblock_prepare "$DA" "$DB"
+hard_sysblock_prepare "$DA" "$DB"
 for n in loopX loop loop1a xloop0 loop-1 "loop 1" loop99999 "loop$NA.bak"; do
   fake "$n"
 done
-sysblock_mount
+hard_sysblock_mount
 same "entries named like loop devices, without nodes"
 for n in loopX loop loop1a loop-1 loop99999 "loop$NA.bak"; do
   mknod "/dev/$n" b 7 "$NA"
@@ -134,8 +134,8 @@ same "a dangling link and a plain file named like loop devices"
 # the entry to find the device.
 attribute_case() {
   _name=$1; shift
-  sysblock_prepare "$DB" && mkdir -p "$SCRATCH/sysblock/loop$NA/loop" &&
-    "$@" "$SCRATCH/sysblock/loop$NA/loop/backing_file" && sysblock_mount
+  hard_sysblock_prepare "$DB" && mkdir -p "$SCRATCH/sysblock/loop$NA/loop" &&
+    "$@" "$SCRATCH/sysblock/loop$NA/loop/backing_file" && hard_sysblock_mount
   same "backing_file $_name"
 }
 attribute_case "says another path" sh -c 'printf "/etc/passwd\n" >"$1"' sh
@@ -145,7 +145,7 @@ attribute_case "has no end" ln -s /dev/zero
 attribute_case "is huge" truncate -s 256M
 
 # --- no /sys/block at all: /proc/partitions, as losetup falls back ----------
-sysblock_restore
+hard_sysblock_restore
 if mount -t tmpfs lc-nosys /sys && SYS_MOUNTED=1; then
   same "no /sys/block: devices from /proc/partitions"
   umount /sys && SYS_MOUNTED=

@@ -25,8 +25,8 @@ refused() {
     >"$SCRATCH/r.out" 2>"$SCRATCH/r.err"
   _got=$?
   printf '%s\n' "$_msg" >"$SCRATCH/r.want"
-  check "$_name: exit status $_status" test "$_got" = "$_status"
-  check "$_name: nothing on stdout" test ! -s "$SCRATCH/r.out"
+  lc_expect "$_name: exit status $_status" test "$_got" = "$_status"
+  lc_expect "$_name: nothing on stdout" test ! -s "$SCRATCH/r.out"
   if cmp -s "$SCRATCH/r.err" "$SCRATCH/r.want"; then
     pass "$_name: the message names it"
   else
@@ -39,9 +39,9 @@ refused() {
 # --- empty: the same as unset, the usual places are searched -------------
 if [ -n "$UL" ]; then
   # util-linux answers: its -V, byte for byte, status and all.
-  same_output "empty: losetup's own -V, as when unset" \
+  lc_same_output "empty: losetup's own -V, as when unset" \
     env LOSETUP_CONTAINER_ORIGINAL_LOSETUP= "$OURS" -V -- "$UL" -V
-  same_output "unset: losetup's own -V" \
+  lc_same_output "unset: losetup's own -V" \
     env -u LOSETUP_CONTAINER_ORIGINAL_LOSETUP "$OURS" -V -- "$UL" -V
 else
   unsupported "empty: util-linux losetup not found in the usual places"
@@ -91,10 +91,10 @@ NL="$SCRATCH/new
 line"
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$NL "$OURS" -V >"$SCRATCH/r.out" 2>"$SCRATCH/r.err"
 st=$?
-check "a name with a newline: exit status 127" test "$st" = 127
-check "a name with a newline: one line on stderr" \
+lc_expect "a name with a newline: exit status 127" test "$st" = 127
+lc_expect "a name with a newline: one line on stderr" \
   test "$(wc -l <"$SCRATCH/r.err")" = 1
-check "a name with a newline: the message names it" \
+lc_expect "a name with a newline: the message names it" \
   grep -q "^losetup: cannot find the original losetup; tried: .*$SCRATCH/new.*line.* (not found)\$" "$SCRATCH/r.err"
 
 # --- a hop count left in the environment ----------------------------------
@@ -103,7 +103,7 @@ check "a name with a newline: the message names it" \
 # compiled program) still runs, and sees the environment without it.
 if [ -n "$UL" ]; then
   for v in 3 99999999999999999999999 -1 abc ''; do
-    same_output "LOSETUP_CONTAINER_HOPS='$v': losetup's own -V" \
+    lc_same_output "LOSETUP_CONTAINER_HOPS='$v': losetup's own -V" \
       env LOSETUP_CONTAINER_HOPS="$v" "$OURS" -V -- "$UL" -V
   done
 else
@@ -113,15 +113,15 @@ FAKE_ORIGINAL_ENV=1 LOSETUP_CONTAINER_HOPS=99 \
   LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$HELPERS/fake-original "$OURS" -a \
   >"$SCRATCH/h.out" 2>"$SCRATCH/h.err"
 st=$?
-check "a hop count left in the environment: the stand-in runs (status $st)" \
+lc_expect "a hop count left in the environment: the stand-in runs (status $st)" \
   test "$st" = 0
-check "a hop count left in the environment: taken out for a compiled original" \
+lc_expect "a hop count left in the environment: taken out for a compiled original" \
   sh -c '! grep -q "^env:LOSETUP_CONTAINER_HOPS" "$1"' sh "$SCRATCH/h.out"
 
 # --- the listing itself never needs the original ---------------------------
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=relative "$OURS" $LIST >"$SCRATCH/l.out" 2>"$SCRATCH/l.err"
 st=$?
-check "the listing is answered whatever the variable says: status 0" test "$st" = 0
-check "the listing is answered whatever the variable says: no message" \
+lc_expect "the listing is answered whatever the variable says: status 0" test "$st" = 0
+lc_expect "the listing is answered whatever the variable says: no message" \
   test ! -s "$SCRATCH/l.err"
 exit 0

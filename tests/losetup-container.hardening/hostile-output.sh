@@ -13,8 +13,8 @@
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/hardening.sh"
-need_unshare "write errors"
-private_namespace "$@"
+lc_need_unshare "write errors"
+hard_private_namespace "$@"
 lc_init
 
 mkdir "$SCRATCH/bin" "$SCRATCH/pool"
@@ -23,7 +23,7 @@ OURS=$SCRATCH/bin/losetup
 
 # One short path, then enough long ones for more than 8 KiB of table.
 truncate -s 1M "$SCRATCH/pool/short.img"
-SHORT=$(attach "$SCRATCH/pool/short.img") || { fail "attach"; exit 0; }
+SHORT=$(lc_attach "$SCRATCH/pool/short.img") || { fail "attach"; exit 0; }
 DIR=$SCRATCH/pool
 while [ ${#DIR} -lt 2900 ]; do
   DIR=$DIR/$(printf '%0199d' 0 | tr 0 o)
@@ -32,7 +32,7 @@ mkdir -p "$DIR"
 LONGDEVS=
 for i in 1 2 3 4; do
   truncate -s 1M "$DIR/long-$i.img"
-  d=$(attach "$DIR/long-$i.img") || { fail "attach a long path"; exit 0; }
+  d=$(lc_attach "$DIR/long-$i.img") || { fail "attach a long path"; exit 0; }
   LONGDEVS="$LONGDEVS $d"
 done
 
@@ -40,7 +40,7 @@ done
 # shell snippet HOW says ($@ is the command), ours and util-linux's, and
 # compares what reaches stderr and the status HOW reports.
 ends_alike() {
-  same_output "$1" \
+  lc_same_output "$1" \
     sh -c "$2" sh "$OURS" $LIST -- \
     sh -c "$2" sh "$UL" $LIST
 }
@@ -48,15 +48,15 @@ ends_alike() {
 # The table is long enough for the error to come while printing.
 for scene in short long; do
   if [ $scene = short ]; then
-    sysblock_prepare "$SHORT"
+    hard_sysblock_prepare "$SHORT"
   else
-    sysblock_prepare "$SHORT" $LONGDEVS
+    hard_sysblock_prepare "$SHORT" $LONGDEVS
   fi
-  sysblock_mount || { fail "private /sys/block"; exit 0; }
+  hard_sysblock_mount || { fail "private /sys/block"; exit 0; }
   "$UL" $LIST >"$SCRATCH/table"
-  check "$scene table: util-linux lists the devices" test -s "$SCRATCH/table"
+  lc_expect "$scene table: util-linux lists the devices" test -s "$SCRATCH/table"
   if [ $scene = long ]; then
-    check "$scene table: longer than 8 KiB" \
+    lc_expect "$scene table: longer than 8 KiB" \
       test "$(wc -c <"$SCRATCH/table")" -gt 8192
   fi
 
@@ -77,13 +77,13 @@ for scene in short long; do
   # printing (its exit handler then finds errno reset).
   "$OURS" $LIST >/dev/full 2>"$SCRATCH/full.err"
   st=$?
-  check "$scene table, full disk: status 1" test "$st" = 1
+  lc_expect "$scene table, full disk: status 1" test "$st" = 1
   if [ $scene = short ]; then
     want="losetup: write error: No space left on device"
   else
     want="losetup: write error"
   fi
-  check "$scene table, full disk: the message is '$want'" \
+  lc_expect "$scene table, full disk: the message is '$want'" \
     test "$(cat "$SCRATCH/full.err")" = "$want"
 done
 exit 0

@@ -12,7 +12,7 @@
 # error", status 1, with stdout closed), between 4 and 8 KiB (64
 # devices: the same with stdin and stdout closed, status 0 with stdout
 # alone), and less than 4 KiB (3 devices: status 0 whichever is
-# closed).  Both run with argv[0] "losetup" (as_losetup), so that
+# closed).  Both run with argv[0] "losetup" (lc_as_losetup), so that
 # messages read alike.
 
 . "$TESTS_SRCDIR/lib/lib.sh"
@@ -33,18 +33,18 @@ for scene in long medium short; do
   esac
   # The first N devices alone in /sys/block.
   # shellcheck disable=SC2046
-  sysblock_prepare $(printf '%s\n' "$@" | head -n $n) && sysblock_mount ||
+  hard_sysblock_prepare $(printf '%s\n' "$@" | head -n $n) && hard_sysblock_mount ||
     { fail "$scene table: a /sys/block of $n devices"; exit 0; }
   $THEIRS $LIST >"$SCRATCH/$scene.out" 2>&1
   size=$(wc -c <"$SCRATCH/$scene.out")
   echo "$scene table: $n rows, $size bytes"
-  check "$scene table: util-linux's has $n rows, $min to $max bytes" \
+  lc_expect "$scene table: util-linux's has $n rows, $min to $max bytes" \
     test "$(limits_rows "$SCRATCH/$scene.out" | wc -l)" = $n -a \
          "$size" -ge $min -a "$size" -le $max
   for how in '0<&-' '1>&-' '2>&-' '0<&- 1>&-' '0<&- 2>&-' '1>&- 2>&-' \
              '0<&- 1>&- 2>&-'; do
     # shellcheck disable=SC2086
-    same_output "$scene table, $how" \
+    lc_same_output "$scene table, $how" \
       sh -c "exec \"\$@\" $how" sh $OURS $LIST -- \
       sh -c "exec \"\$@\" $how" sh $THEIRS $LIST
   done

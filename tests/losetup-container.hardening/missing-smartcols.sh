@@ -15,8 +15,8 @@
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/hardening.sh"
-need_unshare "libsmartcols missing"
-private_namespace "$@"
+lc_need_unshare "libsmartcols missing"
+hard_private_namespace "$@"
 lc_init
 
 lib=$(ldd "$UL" 2>/dev/null | awk '$1 ~ /^libsmartcols\.so/ { print $3; exit }')
@@ -30,7 +30,7 @@ ln -s "$LC" "$SCRATCH/ours/losetup"
 ln -s "$UL" "$SCRATCH/theirs/losetup"
 # One device in use, so that there is a table to print.
 truncate -s 1M "$SCRATCH/a.img"
-attach "$SCRATCH/a.img" >/dev/null || { fail "attach a device"; exit 0; }
+lc_attach "$SCRATCH/a.img" >/dev/null || { fail "attach a device"; exit 0; }
 
 # Everything below runs with libsmartcols gone from this namespace.
 mount -t tmpfs lc-no-smartcols "$SCRATCH/ov"
@@ -48,14 +48,14 @@ trap 'umount "$dir" 2>/dev/null || umount -l "$dir"; umount -l "$SCRATCH/ov"
 for f in "$dir"/libsmartcols.so*; do rm -f "$f"; done
 "$UL" --version >/dev/null 2>&1
 st=$?
-check "util-linux losetup cannot start without libsmartcols (status $st)" \
+lc_expect "util-linux losetup cannot start without libsmartcols (status $st)" \
   test "$st" = 127
 
 for loc in "LC_ALL=C" "LANGUAGE=de LC_ALL=C.UTF-8"; do
   for to in pipe file; do
     if [ $to = pipe ]; then how='"$@" | cat'; else how='"$@" >"$0"'; fi
     # shellcheck disable=SC2086  # LOC is a list of words
-    same_output "$loc, listing to a $to" \
+    lc_same_output "$loc, listing to a $to" \
       env -u LC_ALL $loc PATH="$SCRATCH/ours:$PATH" \
         sh -c "$how" "$SCRATCH/out/o.$to" losetup -l -O NAME,BACK-FILE -- \
       env -u LC_ALL $loc PATH="$SCRATCH/theirs:$PATH" \
@@ -63,18 +63,18 @@ for loc in "LC_ALL=C" "LANGUAGE=de LC_ALL=C.UTF-8"; do
   done
   # As the images' shim calls it: by its own name, with the variable.
   # shellcheck disable=SC2086
-  same_output "$loc, listing called as the images' shim calls it" \
+  lc_same_output "$loc, listing called as the images' shim calls it" \
     env -u LC_ALL $loc LOSETUP_CONTAINER_ORIGINAL_LOSETUP="$UL" \
       "$LC" -l -O NAME,BACK-FILE -- \
     env -u LC_ALL $loc PATH="$SCRATCH/theirs:$PATH" losetup -l -O NAME,BACK-FILE
   # shellcheck disable=SC2086
-  same_output "$loc, a call handed over (-a)" \
+  lc_same_output "$loc, a call handed over (-a)" \
     env -u LC_ALL $loc PATH="$SCRATCH/ours:$PATH" losetup -a -- \
     env -u LC_ALL $loc PATH="$SCRATCH/theirs:$PATH" losetup -a
 done
 
 # The line is the loader's, for libsmartcols.
 env PATH="$SCRATCH/ours:$PATH" losetup -l -O NAME,BACK-FILE 2>"$SCRATCH/err" >/dev/null
-check "the message names libsmartcols" \
+lc_expect "the message names libsmartcols" \
   grep -q '^losetup: error while loading shared libraries: libsmartcols\.so' "$SCRATCH/err"
 exit 0

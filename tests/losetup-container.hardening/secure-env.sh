@@ -12,8 +12,8 @@
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/hardening.sh"
-need_unshare "setuid and file capabilities"
-private_namespace "$@"
+lc_need_unshare "setuid and file capabilities"
+hard_private_namespace "$@"
 lc_init
 
 if findmnt -no OPTIONS -T "$SCRATCH" | grep -qw nosuid; then
@@ -52,18 +52,18 @@ original_run() {
     *) echo "other: $_out" ;;
   esac
 }
-check "control: not marked, the variable chooses the original" \
+lc_expect "control: not marked, the variable chooses the original" \
   test "$(original_run "$NOBODY" plain)" = stand-in
-check "control: setuid copy run by root, the variable chooses" \
+lc_expect "control: setuid copy run by root, the variable chooses" \
   test "$(original_run "" setuid)" = stand-in
 got=$(original_run "$NOBODY" setuid)
-check "setuid root, run by nobody: the variable is ignored ($got)" \
+lc_expect "setuid root, run by nobody: the variable is ignored ($got)" \
   test "$got" = util-linux
 if [ -n "$CAPS" ]; then
-  check "control: file capability, run by root: the variable chooses" \
+  lc_expect "control: file capability, run by root: the variable chooses" \
     test "$(original_run "" fcaps)" = stand-in
   got=$(original_run "$NOBODY" fcaps)
-  check "file capability, run by nobody: the variable is ignored ($got)" \
+  lc_expect "file capability, run by nobody: the variable is ignored ($got)" \
     test "$got" = util-linux
 else
   unsupported "file capability: setcap is missing or refused"
@@ -74,9 +74,9 @@ POOL=$SCRATCH/pool
 NAME=lc-secure-$$.img
 mkdir "$POOL" "$SCRATCH/root" && chmod 755 "$POOL"
 truncate -s 1M "$POOL/$NAME"
-ct_attach "$SCRATCH/root" "$POOL/$NAME" "$POOL:/ctpool" -- \
+lc_ct_attach "$SCRATCH/root" "$POOL/$NAME" "$POOL:/ctpool" -- \
   "$UL" --show -f "/ctpool/$NAME" || { fail "attach inside a container"; exit 0; }
-sysblock_prepare "$DEV" && sysblock_mount || { fail "private /sys/block"; exit 0; }
+hard_sysblock_prepare "$DEV" && hard_sysblock_mount || { fail "private /sys/block"; exit 0; }
 
 # listed AS COPY OUT: the listing with both variables set, stdout in
 # $SCRATCH/OUT, stderr in $SCRATCH/OUT.err.
@@ -87,25 +87,25 @@ listed() {
 has_trace() { grep -q ': debug: ' "$SCRATCH/$1.err"; }
 
 listed "" setuid by-root
-expect_back_file "control: setuid copy run by root: the bind list corrects" \
+lc_expect_back_file "control: setuid copy run by root: the bind list corrects" \
   "$SCRATCH/by-root" "$DEV" "$POOL/$NAME"
-check "control: setuid copy run by root: a trace" has_trace by-root
+lc_expect "control: setuid copy run by root: a trace" has_trace by-root
 listed "$NOBODY" plain nobody
-check "control: not marked, run by nobody: a trace" has_trace nobody
+lc_expect "control: not marked, run by nobody: a trace" has_trace nobody
 
 listed "$NOBODY" setuid secure
-expect_back_file "setuid root, run by nobody: the bind list is ignored" \
+lc_expect_back_file "setuid root, run by nobody: the bind list is ignored" \
   "$SCRATCH/secure" "$DEV" "/$NAME"
-check "setuid root, run by nobody: no trace, nothing on stderr" \
+lc_expect "setuid root, run by nobody: no trace, nothing on stderr" \
   test ! -s "$SCRATCH/secure.err"
 if [ -n "$CAPS" ]; then
   listed "" fcaps caps-root
-  expect_back_file "control: file capability, run by root: the bind list corrects" \
+  lc_expect_back_file "control: file capability, run by root: the bind list corrects" \
     "$SCRATCH/caps-root" "$DEV" "$POOL/$NAME"
   listed "$NOBODY" fcaps caps
-  expect_back_file "file capability, run by nobody: the bind list is ignored" \
+  lc_expect_back_file "file capability, run by nobody: the bind list is ignored" \
     "$SCRATCH/caps" "$DEV" "/$NAME"
-  check "file capability, run by nobody: no trace, nothing on stderr" \
+  lc_expect "file capability, run by nobody: no trace, nothing on stderr" \
     test ! -s "$SCRATCH/caps.err"
 fi
 exit 0

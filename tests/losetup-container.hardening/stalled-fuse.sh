@@ -13,7 +13,7 @@
 
 . "$TESTS_SRCDIR/lib/lib.sh"
 WHAT="a stalled FUSE server"
-need_unshare "$WHAT"
+lc_need_unshare "$WHAT"
 [ -c /dev/fuse ] || modprobe fuse 2>/dev/null
 if ! command -v fuse-overlayfs >/dev/null 2>&1 || [ ! -c /dev/fuse ]; then
   unsupported "$WHAT (needs fuse-overlayfs and /dev/fuse)"
@@ -47,9 +47,9 @@ if ! mountpoint -q "$MNT"; then
   exit 0
 fi
 echo "$MNT" >>"$SCRATCH/.mounts"
-F=$(attach "$MNT/fuse.img") || { fail "$WHAT: attach on FUSE"; exit 0; }
+F=$(lc_attach "$MNT/fuse.img") || { fail "$WHAT: attach on FUSE"; exit 0; }
 truncate -s 1M "$POOL/v.img"
-ct_attach "$SCRATCH/ct" "$POOL/v.img" "$POOL:/pool" -- \
+lc_ct_attach "$SCRATCH/ct" "$POOL/v.img" "$POOL:/pool" -- \
   "$UL" --show -f /pool/v.img || { fail "$WHAT: attach in a container"; exit 0; }
 V=$DEV
 
@@ -57,7 +57,7 @@ kill -STOP "$FUSE_PID"
 # util-linux reads sysfs only: it answers with the server stopped.
 # shellcheck disable=SC2086
 timeout 20 "$UL" $LIST >"$SCRATCH/ul" 2>&1
-check "$WHAT: util-linux lists (status $?)" test -s "$SCRATCH/ul"
+lc_expect "$WHAT: util-linux lists (status $?)" test -s "$SCRATCH/ul"
 
 # listed NAME ENV...: the listing with ENV, as a caller reads it, timed.
 listed() {
@@ -71,19 +71,19 @@ listed() {
   printf '%s\n' "$_out" >"$SCRATCH/$_n"
   _ms=$(( (_t1 - _t0) / 1000000 ))
   echo "$_n: status $_st in $_ms ms"
-  check "$WHAT, $_n: exit status 0, the read of stdout ended (status $_st)" \
+  lc_expect "$WHAT, $_n: exit status 0, the read of stdout ended (status $_st)" \
     test "$_st" = 0
   # The bound is 2 s; the margin is for a loaded machine.
-  check "$WHAT, $_n: within the bound ($_ms ms)" test "$_ms" -lt 5000
-  expect_back_file "$WHAT, $_n: util-linux's row for the stalled device" \
-    "$SCRATCH/$_n" "$F" "$(back_file "$SCRATCH/ul" "$F")"
-  expect_back_file "$WHAT, $_n: the other device still corrected" \
+  lc_expect "$WHAT, $_n: within the bound ($_ms ms)" test "$_ms" -lt 5000
+  lc_expect_back_file "$WHAT, $_n: util-linux's row for the stalled device" \
+    "$SCRATCH/$_n" "$F" "$(lc_back_file "$SCRATCH/ul" "$F")"
+  lc_expect_back_file "$WHAT, $_n: the other device still corrected" \
     "$SCRATCH/$_n" "$V" "$POOL/v.img"
 }
 listed plain LC_ALL=C
-check "$WHAT, plain: nothing on stderr" test ! -s "$SCRATCH/plain.err"
+lc_expect "$WHAT, plain: nothing on stderr" test ! -s "$SCRATCH/plain.err"
 listed traced LOSETUP_CONTAINER_DEBUG=1
-check "$WHAT, traced: the trace names the device that did not answer" \
+lc_expect "$WHAT, traced: the trace names the device that did not answer" \
   grep -q "$F: no answer within 2000 ms" "$SCRATCH/traced.err"
 
 # A candidate on the stalled file system: its stat() waits as well.  The
@@ -97,10 +97,10 @@ st=$?
 _ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
 printf '%s\n' "$out" >"$SCRATCH/cand"
 echo "candidate: status $st in $_ms ms"
-check "$WHAT, a candidate there: exit status 0 (status $st)" test "$st" = 0
-check "$WHAT, a candidate there: within the bound ($_ms ms)" test "$_ms" -lt 5000
-expect_back_file "$WHAT, a candidate there: util-linux's row for the other device" \
-  "$SCRATCH/cand" "$V" "$(back_file "$SCRATCH/ul" "$V")"
-expect_back_file "$WHAT, a candidate there: util-linux's row for the stalled device" \
-  "$SCRATCH/cand" "$F" "$(back_file "$SCRATCH/ul" "$F")"
+lc_expect "$WHAT, a candidate there: exit status 0 (status $st)" test "$st" = 0
+lc_expect "$WHAT, a candidate there: within the bound ($_ms ms)" test "$_ms" -lt 5000
+lc_expect_back_file "$WHAT, a candidate there: util-linux's row for the other device" \
+  "$SCRATCH/cand" "$V" "$(lc_back_file "$SCRATCH/ul" "$V")"
+lc_expect_back_file "$WHAT, a candidate there: util-linux's row for the stalled device" \
+  "$SCRATCH/cand" "$F" "$(lc_back_file "$SCRATCH/ul" "$F")"
 exit 0

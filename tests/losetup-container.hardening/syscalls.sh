@@ -17,19 +17,19 @@ if ! command -v strace >/dev/null 2>&1 || ! strace -o /dev/null true 2>/dev/null
   unsupported "system calls: strace is missing or cannot trace here"
   exit 0
 fi
-need_unshare "system calls of the listing"
-private_namespace "$@"
+lc_need_unshare "system calls of the listing"
+hard_private_namespace "$@"
 lc_init
 SEEN_MOUNTED=
-trap '[ -z "$SEEN_MOUNTED" ] || umount "$SCRATCH/seen"; sysblock_restore; lc_cleanup' EXIT
+trap '[ -z "$SEEN_MOUNTED" ] || umount "$SCRATCH/seen"; hard_sysblock_restore; lc_cleanup' EXIT
 
 POOL=$SCRATCH/pool
 mkdir "$POOL" "$SCRATCH/root" "$SCRATCH/seen" "$SCRATCH/decoy"
 truncate -s 1M "$POOL/restart.img" "$SCRATCH/decoy/restart.img"
-ct_attach "$SCRATCH/root" "$POOL/restart.img" "$POOL:/ctpool" -- \
+lc_ct_attach "$SCRATCH/root" "$POOL/restart.img" "$POOL:/ctpool" -- \
   "$UL" --show -f /ctpool/restart.img || { fail "attach"; exit 0; }
 mount --bind "$POOL" "$SCRATCH/seen" && SEEN_MOUNTED=1
-sysblock_prepare "$DEV" && sysblock_mount || { fail "private /sys/block"; exit 0; }
+hard_sysblock_prepare "$DEV" && hard_sysblock_mount || { fail "private /sys/block"; exit 0; }
 
 # traced NAME COMMAND...: runs COMMAND under strace into $SCRATCH/NAME.st.
 traced() {
@@ -41,7 +41,7 @@ traced() {
 # judge NAME: the checks over $SCRATCH/NAME.st.
 judge() {
   _t=$SCRATCH/$1.st
-  check "$1: traced (the log is not empty)" test -s "$_t"
+  lc_expect "$1: traced (the log is not empty)" test -s "$_t"
   # Opened for reading only.
   if grep -E '(^|[0-9] +)(open|openat|openat2|creat)\(' "$_t" |
        grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND|creat\(' >"$SCRATCH/bad"; then
@@ -77,26 +77,26 @@ judge() {
 LOSETUP_CONTAINER_BIND_MOUNTS="$SCRATCH/decoy:/ctpool:$POOL" \
   traced bound "$LC" $LIST
 judge bound
-expect_back_file "bound: the bind list's path" "$SCRATCH/bound.out" "$DEV" "$POOL/restart.img"
+lc_expect_back_file "bound: the bind list's path" "$SCRATCH/bound.out" "$DEV" "$POOL/restart.img"
 # The candidates were looked at (the trace shows them) and never opened.
 for cand in "/restart.img" "/ctpool/restart.img" "$SCRATCH/decoy/restart.img" \
             "$POOL/restart.img"; do
-  check "bound: candidate $cand looked at with stat" \
+  lc_expect "bound: candidate $cand looked at with stat" \
     grep -qE "(stat|statx|newfstatat|fstatat64|lstat)\(.*\"$cand\"" "$SCRATCH/bound.st"
-  check "bound: candidate $cand never opened" \
+  lc_expect "bound: candidate $cand never opened" \
     sh -c '! grep -qE "open(at|at2)?\(.*\"$1\"" "$2"' sh "$cand" "$SCRATCH/bound.st"
 done
 
 traced mounts "$LC" $LIST
 judge mounts
-expect_back_file "mounts: the mount table's path" "$SCRATCH/mounts.out" "$DEV" "$SCRATCH/seen/restart.img"
-check "mounts: candidate $SCRATCH/seen/restart.img never opened" \
+lc_expect_back_file "mounts: the mount table's path" "$SCRATCH/mounts.out" "$DEV" "$SCRATCH/seen/restart.img"
+lc_expect "mounts: candidate $SCRATCH/seen/restart.img never opened" \
   sh -c '! grep -qE "open(at|at2)?\(.*\"$1\"" "$2"' sh "$SCRATCH/seen/restart.img" "$SCRATCH/mounts.st"
 
 # The shell opens /dev/full, not the program: redirect outside the trace.
 strace -f -qq -s 8192 -o "$SCRATCH/full.st" "$LC" $LIST >/dev/full 2>"$SCRATCH/full.err"
 judge full
-check "full: the write error reported" grep -q 'write error' "$SCRATCH/full.err"
+lc_expect "full: the write error reported" grep -q 'write error' "$SCRATCH/full.err"
 
 # --- one child, no thread -----------------------------------------------------
 # The listing forks one child for what may wait on a backing file, with
@@ -111,9 +111,9 @@ if grep -qE 'clone3?\(.*CLONE_THREAD|pthread_create|sched_setaffinity' "$SCRATCH
 else
   pass "one child: no thread, no CPU affinity"
 fi
-check "one child: forked once" \
+lc_expect "one child: forked once" \
   test "$(grep -cE '(^|[0-9] +)(clone|clone3|fork|vfork)\(' "$SCRATCH/plain.st")" = 1
-check "one child: no /dev/null opened" \
+lc_expect "one child: no /dev/null opened" \
   sh -c '! grep -q "\"/dev/null\"" "$1"' sh "$SCRATCH/plain.st"
 # Each loop node: open, then close of that descriptor before anything else
 # is opened by the same process.
@@ -122,10 +122,10 @@ awk '
   /close\(/ { if (held[$1] != "" && $0 ~ "close\\(" held[$1] "\\)") held[$1] = ""; next }
   /openat\(|open\(/ { if (held[$1] != "") bad = 1 }
   END { exit bad }' "$SCRATCH/plain.st"
-check "one child: each node closed right after its one ioctl" test $? = 0
+lc_expect "one child: each node closed right after its one ioctl" test $? = 0
 if taskset -c 0 true 2>/dev/null; then
   traced cpu0 taskset -c 0 "$LC" $LIST
-  check "one CPU allowed: the rows are those of a free run" \
+  lc_expect "one CPU allowed: the rows are those of a free run" \
     cmp -s "$SCRATCH/plain.out" "$SCRATCH/cpu0.out"
 else
   unsupported "one CPU allowed: taskset cannot set the CPUs here"
@@ -134,7 +134,7 @@ fi
 # --- the way to the original --------------------------------------------------
 traced passthrough "$LC" -V
 judge passthrough
-check "passthrough: one execve of the original" \
+lc_expect "passthrough: one execve of the original" \
   test "$(grep -cE "execve\(\"$UL\"|execve\(\"/usr/sbin/losetup|execve\(\"/sbin/losetup" "$SCRATCH/passthrough.st")" = 1
 traced missing env LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent "$LC" -V
 judge missing

@@ -20,13 +20,13 @@ if LC_ALL=C grep -aq -e __asan_init -e __ubsan_handle "$LOSETUP_CONTAINER"; then
   unsupported "valgrind: the program is built with sanitizers"
   exit 0
 fi
-need_unshare "valgrind on the listing"
-private_namespace "$@"
+lc_need_unshare "valgrind on the listing"
+hard_private_namespace "$@"
 lc_init
 SEEN_MOUNTED= HIDDEN_MOUNTED=
 trap '[ -z "$SEEN_MOUNTED" ] || umount "$SCRATCH/seen"
       [ -z "$HIDDEN_MOUNTED" ] || umount "$SCRATCH/hidden"
-      sysblock_restore; lc_cleanup' EXIT
+      hard_sysblock_restore; lc_cleanup' EXIT
 
 # vg NAME COMMAND...: runs COMMAND under memcheck; stdout in
 # $SCRATCH/NAME.out, stderr in NAME.err, memcheck's report in NAME.vg.
@@ -57,12 +57,12 @@ mkdir "$POOL" "$SCRATCH/root" "$SCRATCH/seen"
 
 # 1. Attached on the host: the kernel's path is right.
 truncate -s 1M "$POOL/host.img"
-D1=$(attach "$POOL/host.img") || { fail "attach"; exit 0; }
+D1=$(lc_attach "$POOL/host.img") || { fail "attach"; exit 0; }
 
 # 2. A container restart; the pool is also bound at $SCRATCH/seen in this
 # namespace, which only the mount table tells.
 truncate -s 1M "$POOL/restart.img"
-ct_attach "$SCRATCH/root" "$POOL/restart.img" "$POOL:/ctpool" -- \
+lc_ct_attach "$SCRATCH/root" "$POOL/restart.img" "$POOL:/ctpool" -- \
   "$UL" --show -f /ctpool/restart.img || { fail "attach 2"; exit 0; }
 D2=$DEV
 mount --bind "$POOL" "$SCRATCH/seen" && SEEN_MOUNTED=1
@@ -71,7 +71,7 @@ mount --bind "$POOL" "$SCRATCH/seen" && SEEN_MOUNTED=1
 # piraeus way): rebuilt from its halves.
 LONGNAME=pvc-0b7e9d2a-5c1e-4b7a-9d2f-7f6e5d4c3b2a-with-a-long-suffix_00000.img
 truncate -s 1M "$POOL/$LONGNAME"
-ct_attach "$SCRATCH/root" "$POOL/$LONGNAME" "$POOL:$POOL" -- \
+lc_ct_attach "$SCRATCH/root" "$POOL/$LONGNAME" "$POOL:$POOL" -- \
   "$UL" --show -f "$POOL/$LONGNAME" || { fail "attach 3"; exit 0; }
 D3=$DEV
 
@@ -79,38 +79,38 @@ D3=$DEV
 # empty tmpfs in this namespace: no path leads to the file any more.
 mkdir "$SCRATCH/hidden"
 truncate -s 1M "$SCRATCH/hidden/gone.img"
-ct_attach "$SCRATCH/root" "$SCRATCH/hidden/gone.img" "$SCRATCH/hidden:/ctgone" -- \
+lc_ct_attach "$SCRATCH/root" "$SCRATCH/hidden/gone.img" "$SCRATCH/hidden:/ctgone" -- \
   "$UL" --show -f /ctgone/gone.img || { fail "attach 4"; exit 0; }
 D4=$DEV
 mount -t tmpfs lc-hide "$SCRATCH/hidden" && HIDDEN_MOUNTED=1
 
-sysblock_prepare "$D1" "$D2" "$D3" "$D4" && sysblock_mount ||
+hard_sysblock_prepare "$D1" "$D2" "$D3" "$D4" && hard_sysblock_mount ||
   { fail "private /sys/block"; exit 0; }
 
 # --- the listing ----------------------------------------------------------
 vg plain "$LC" $LIST
-check "plain: status 0 and nothing on stderr" \
+lc_expect "plain: status 0 and nothing on stderr" \
   test $? = 0 -a ! -s "$SCRATCH/plain.err"
-expect_back_file "plain: the host's path" "$SCRATCH/plain.out" "$D1" "$POOL/host.img"
-expect_back_file "plain: the mount table's path" "$SCRATCH/plain.out" "$D2" "$SCRATCH/seen/restart.img"
-expect_back_file "plain: the rebuilt path" "$SCRATCH/plain.out" "$D3" "$POOL/$LONGNAME"
-expect_back_file "plain: losetup's text when nothing resolves" "$SCRATCH/plain.out" "$D4" "/gone.img"
+lc_expect_back_file "plain: the host's path" "$SCRATCH/plain.out" "$D1" "$POOL/host.img"
+lc_expect_back_file "plain: the mount table's path" "$SCRATCH/plain.out" "$D2" "$SCRATCH/seen/restart.img"
+lc_expect_back_file "plain: the rebuilt path" "$SCRATCH/plain.out" "$D3" "$POOL/$LONGNAME"
+lc_expect_back_file "plain: losetup's text when nothing resolves" "$SCRATCH/plain.out" "$D4" "/gone.img"
 
 LOSETUP_CONTAINER_DEBUG=1 \
 LOSETUP_CONTAINER_BIND_MOUNTS="::relative:/x/../y:/nonexistent:$POOL:
 $(awk 'BEGIN { s = ""; while (length(s) < 5000) s = s "/long"; print s }')" \
   vg traced "$LC" $LIST
-check "traced: status 0" test $? = 0
-expect_back_file "traced: the bind list's path" "$SCRATCH/traced.out" "$D2" "$POOL/restart.img"
-check "traced: a trace on stderr" grep -q ': debug: ' "$SCRATCH/traced.err"
+lc_expect "traced: status 0" test $? = 0
+lc_expect_back_file "traced: the bind list's path" "$SCRATCH/traced.out" "$D2" "$POOL/restart.img"
+lc_expect "traced: a trace on stderr" grep -q ': debug: ' "$SCRATCH/traced.err"
 
 vg full sh -c 'exec "$@" >/dev/full' sh "$LC" $LIST
-check "full disk: status 1" test $? = 1
+lc_expect "full disk: status 1" test $? = 1
 
 # --- the other ways out -----------------------------------------------------
 vg passthrough "$LC" -V
 vg missing env LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent "$LC" -V
-check "missing original: status 127" test $? = 127
+lc_expect "missing original: status 127" test $? = 127
 vg help "$LC" --help
 vg version "$LC" --version
 exit 0

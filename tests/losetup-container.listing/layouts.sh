@@ -16,7 +16,7 @@
 # util-linux losetup's.
 
 . "$TESTS_SRCDIR/lib/lib.sh"
-need_unshare "layouts"
+lc_need_unshare "layouts"
 lc_init
 
 ROOT=$SCRATCH/root
@@ -24,7 +24,7 @@ mkdir "$ROOT"
 
 # Run inside a container that has the bound file's directory at
 # /lc/filesrc, with CTPATH NAME COMMAND...: binds /lc/filesrc/NAME at
-# CTPATH, drops /lc/filesrc and runs COMMAND.  (in_container binds
+# CTPATH, drops /lc/filesrc and runs COMMAND.  (lc_in_container binds
 # directories only.)
 FILEBIND='mkdir -p "${1%/*}" && touch "$1" && mount --bind "/lc/filesrc/$2" "$1"
   && umount /lc/filesrc && shift 2 && exec "$@"'
@@ -35,7 +35,7 @@ FILEBIND=$(printf '%s' "$FILEBIND" | tr '\n' ' ')
 # (HOSTDIR:CTDIR).
 ct_list() {
   _out=$1 _env=$2 _file=$3 _ctfile=$4; shift 4
-  in_container "$ROOT" "${_file%/*}:/lc/filesrc" "$@" -- \
+  lc_in_container "$ROOT" "${_file%/*}:/lc/filesrc" "$@" -- \
     sh -c "$FILEBIND" sh "$_ctfile" "${_file##*/}" \
     sh -c "$CT_LISTCMD" sh "$_out" "$_env" "$UL"
 }
@@ -64,7 +64,7 @@ host_list() {
 layout_fs() {
   t=$1
   M=$SCRATCH/fs-$t
-  fs_mount "$t" "$M"
+  lc_mount_new_fs "$t" "$M"
   case $? in
     0) ;;
     2) unsupported "$t: cannot make or mount a $t file system here"; return 1 ;;
@@ -76,7 +76,7 @@ layout_fs() {
     if ! btrfs subvolume create "$B" >/dev/null; then
       fail "btrfs: subvolume"; return 1
     fi
-    check "btrfs: stat() shows the subvolume's device, not the file system's" \
+    lc_expect "btrfs: stat() shows the subvolume's device, not the file system's" \
       test "$(stat -c %Hd:%Ld "$B")" != "$(mountpoint -d "$M")"
   fi
   mkdir -p "$B/pools/p1" || { fail "$t: directories"; return 1; }
@@ -88,16 +88,16 @@ layout_fs() {
 # (1: the file bound, 2: the pool bound, 3: a parent bound); sets D1, D2,
 # D3.  Returns 1, the failure reported, when one cannot be attached.
 layout_attach() {
-  ct_attach "$ROOT" "$B/pools/file.img" "$B/pools:/lc/filesrc" -- \
+  lc_ct_attach "$ROOT" "$B/pools/file.img" "$B/pools:/lc/filesrc" -- \
     sh -c "$FILEBIND" sh /data/disk.img file.img \
     "$UL" --show -f /data/disk.img \
     || { fail "$t: attach a bound file in a container"; return 1; }
   D1=$DEV
-  ct_attach "$ROOT" "$B/pools/p1/vol2.img" "$B/pools/p1:/var/pool" -- \
+  lc_ct_attach "$ROOT" "$B/pools/p1/vol2.img" "$B/pools/p1:/var/pool" -- \
     "$UL" --show -f /var/pool/vol2.img \
     || { fail "$t: attach in a container binding the pool"; return 1; }
   D2=$DEV
-  ct_attach "$ROOT" "$B/pools/p1/vol3.img" "$B:/host" -- \
+  lc_ct_attach "$ROOT" "$B/pools/p1/vol3.img" "$B:/host" -- \
     "$UL" --show -f /host/pools/p1/vol3.img \
     || { fail "$t: attach in a container binding a parent"; return 1; }
   D3=$DEV
@@ -108,17 +108,17 @@ layout_attach() {
 case_container2() {
   ct_list "$t.ct2" "" "$B/pools/file.img" /data/new.img "$B/pools/p1:/pool"
   O=$SCRATCH/out/$t.ct2
-  listed_ok "$t, container 2" "$t.ct2"
-  expect_back_file "$t: util-linux shows / for a bound file" "$O.ul" "$D1" /
-  expect_back_file "$t: util-linux shows the cut path of the pool" \
+  lc_listed_ok "$t, container 2" "$t.ct2"
+  lc_expect_back_file "$t: util-linux shows / for a bound file" "$O.ul" "$D1" /
+  lc_expect_back_file "$t: util-linux shows the cut path of the pool" \
     "$O.ul" "$D2" /vol2.img
-  expect_back_file "$t: util-linux shows the path below the parent" \
+  lc_expect_back_file "$t: util-linux shows the path below the parent" \
     "$O.ul" "$D3" /pools/p1/vol3.img
-  expect_back_file "$t, container 2: a bound file at its new name" \
+  lc_expect_back_file "$t, container 2: a bound file at its new name" \
     "$O" "$D1" /data/new.img
-  expect_back_file "$t, container 2: the pool bound at a new path" \
+  lc_expect_back_file "$t, container 2: the pool bound at a new path" \
     "$O" "$D2" /pool/vol2.img
-  expect_back_file "$t, container 2: a parent bound before, the pool now" \
+  lc_expect_back_file "$t, container 2: a parent bound before, the pool now" \
     "$O" "$D3" /pool/vol3.img
 }
 
@@ -133,17 +133,17 @@ case_container2_trace() {
   show_trace "$t.ct2-debug"
   # (Only this script's devices: others may come and go meanwhile.)
   for d in "$D1" "$D2" "$D3"; do
-    expect_back_file "$t, trace: $d's line is the same as without it" \
-      "$SCRATCH/out/$t.ct2-debug" "$d" "$(back_file "$O" "$d")"
+    lc_expect_back_file "$t, trace: $d's line is the same as without it" \
+      "$SCRATCH/out/$t.ct2-debug" "$d" "$(lc_back_file "$O" "$d")"
   done
-  check "$t, trace: the file mount, accepted" \
+  lc_expect "$t, trace: the file mount, accepted" \
     grep -q "^losetup-container: debug: $D1: file mount \"/data/new.img\": accepted: same device and inode\$" "$T"
-  check "$t, trace: the mount tail, accepted" \
+  lc_expect "$t, trace: the mount tail, accepted" \
     grep -q "^losetup-container: debug: $D3: mount tail \"/pool/vol3.img\": accepted: same device and inode\$" "$T"
-  check "$t, trace: the refused candidates, with the reason" \
+  lc_expect "$t, trace: the refused candidates, with the reason" \
     grep -q "^losetup-container: debug: $D1: file mount \"/pool\": refused: device [0-9]*:[0-9]* inode [0-9]* is another file\$" "$T"
   if [ "$t" = btrfs ]; then
-    check "btrfs, trace: the subvolume's mount found by its device" \
+    lc_expect "btrfs, trace: the subvolume's mount found by its device" \
       grep -q "^losetup-container: debug: $D2: btrfs mount \"/pool\": stat() shows the file's device" "$T"
   fi
 }
@@ -153,11 +153,11 @@ case_container2_trace() {
 case_host() {
   host_list "$t.host"
   O=$SCRATCH/out/$t.host
-  listed_ok "$t, host" "$t.host"
+  lc_listed_ok "$t, host" "$t.host"
   for d in "$D1 /" "$D2 /vol2.img" "$D3 /pools/p1/vol3.img"; do
-    expect_back_file "$t, host, ${d#* } without configuration: losetup's text" \
-      "$O" "${d%% *}" "$(back_file "$O.ul" "${d%% *}")"
-    expect_back_file "$t, host, ${d#* }: util-linux shows the cut path" \
+    lc_expect_back_file "$t, host, ${d#* } without configuration: losetup's text" \
+      "$O" "${d%% *}" "$(lc_back_file "$O.ul" "${d%% *}")"
+    lc_expect_back_file "$t, host, ${d#* }: util-linux shows the cut path" \
       "$O.ul" "${d%% *}" "${d#* }"
   done
   for d in "$D1 $B/pools/file.img $B/pools/file.img" \
@@ -165,8 +165,8 @@ case_host() {
            "$D3 $B $B/pools/p1/vol3.img"; do
     set -- $d
     host_list "$t.host-binds" "/nonexistent:$2"
-    listed_ok "$t, host, LOSETUP_CONTAINER_BIND_MOUNTS=...:$2" "$t.host-binds"
-    expect_back_file "$t, host, LOSETUP_CONTAINER_BIND_MOUNTS=...:$2" \
+    lc_listed_ok "$t, host, LOSETUP_CONTAINER_BIND_MOUNTS=...:$2" "$t.host-binds"
+    lc_expect_back_file "$t, host, LOSETUP_CONTAINER_BIND_MOUNTS=...:$2" \
       "$SCRATCH/out/$t.host-binds" "$1" "$3"
   done
 }
@@ -174,19 +174,19 @@ case_host() {
 # case_reverse: the reverse of 3: container 1 bound the pool, container 2
 # a parent.  The middle of the path is nowhere in the kernel's facts.
 case_reverse() {
-  ct_list_dirs "$t.rev" "" "$B:/host"
+  lc_ct_list "$t.rev" "" "$B:/host"
   O=$SCRATCH/out/$t.rev
-  listed_ok "$t, parent bound after the pool" "$t.rev"
-  expect_back_file "$t, parent bound after the pool: losetup's text" \
-    "$O" "$D2" "$(back_file "$O.ul" "$D2")"
-  ct_list_dirs "$t.rev-binds" LOSETUP_CONTAINER_BIND_MOUNTS=/host/pools/p1 \
+  lc_listed_ok "$t, parent bound after the pool" "$t.rev"
+  lc_expect_back_file "$t, parent bound after the pool: losetup's text" \
+    "$O" "$D2" "$(lc_back_file "$O.ul" "$D2")"
+  lc_ct_list "$t.rev-binds" LOSETUP_CONTAINER_BIND_MOUNTS=/host/pools/p1 \
     "$B:/host"
-  expect_back_file "$t, parent bound after the pool, with the list" \
+  lc_expect_back_file "$t, parent bound after the pool, with the list" \
     "$SCRATCH/out/$t.rev-binds" "$D2" /host/pools/p1/vol2.img
-  ct_list_dirs "$t.rev-debug" LOSETUP_CONTAINER_DEBUG=1 "$B:/host"
+  lc_ct_list "$t.rev-debug" LOSETUP_CONTAINER_DEBUG=1 "$B:/host"
   echo "trace of the reverse layout on $t:"
   show_trace "$t.rev-debug"
-  check "$t, parent bound after the pool: the trace names the mount to look under" \
+  lc_expect "$t, parent bound after the pool: the trace names the mount to look under" \
     grep -q "^losetup-container: debug: $D2: hint: LOSETUP_CONTAINER_BIND_MOUNTS needs the directory that holds \"/vol2.img\", when that lies deeper below one of the mounts of the file's file system:.* \"/host\" (root \"[^\"]*/srv\")" \
     "$SCRATCH/out/$t.rev-debug.err"
 }
@@ -209,7 +209,7 @@ done
 # inode numbers.
 decoy() {
   for f in real twin; do
-    fs_mount ext4 "$SCRATCH/$f"
+    lc_mount_new_fs ext4 "$SCRATCH/$f"
     case $? in
       0) ;;
       2) unsupported "decoy: cannot make or mount ext4 here"; return ;;
@@ -224,29 +224,29 @@ decoy() {
     unsupported "decoy: the two file systems gave different inode numbers"
     return
   fi
-  ct_attach "$ROOT" "$R/pools/p1/vol.img" "$R:/host" -- \
+  lc_ct_attach "$ROOT" "$R/pools/p1/vol.img" "$R:/host" -- \
     "$UL" --show -f /host/pools/p1/vol.img \
     || { fail "decoy: attach in a container"; return; }
   DD=$DEV
 
   # The twin where lo_file_name points, the file under a mount tail.
-  ct_list_dirs decoy-name LOSETUP_CONTAINER_DEBUG=1 "$W:/host" \
+  lc_ct_list decoy-name LOSETUP_CONTAINER_DEBUG=1 "$W:/host" \
     "$R/pools/p1:/pool"
-  expect_back_file "decoy at lo_file_name's path: refused, the file found" \
+  lc_expect_back_file "decoy at lo_file_name's path: refused, the file found" \
     "$SCRATCH/out/decoy-name" "$DD" /pool/vol.img
-  check "decoy at lo_file_name's path: refused as another file" \
+  lc_expect "decoy at lo_file_name's path: refused as another file" \
     grep -q "^losetup-container: debug: $DD: lo_file_name \"/host/pools/p1/vol.img\": refused: device [0-9]*:[0-9]* inode $(stat -c %i "$W/pools/p1/vol.img") is another file\$" \
     "$SCRATCH/out/decoy-name.err"
 
   # The twin mounted over the mount tail's path: nothing is the file.
-  ct_list_dirs decoy-tail LOSETUP_CONTAINER_DEBUG=1 "$R/pools/p1:/pool" \
+  lc_ct_list decoy-tail LOSETUP_CONTAINER_DEBUG=1 "$R/pools/p1:/pool" \
     "$W/pools/p1:/pool"
   O=$SCRATCH/out/decoy-tail
-  expect_back_file "decoy over the mount tail: losetup's text" \
-    "$O" "$DD" "$(back_file "$O.ul" "$DD")"
-  expect_back_file "decoy over the mount tail: util-linux shows the cut path" \
+  lc_expect_back_file "decoy over the mount tail: losetup's text" \
+    "$O" "$DD" "$(lc_back_file "$O.ul" "$DD")"
+  lc_expect_back_file "decoy over the mount tail: util-linux shows the cut path" \
     "$O.ul" "$DD" /pools/p1/vol.img
-  check "decoy over the mount tail: refused as another file" \
+  lc_expect "decoy over the mount tail: refused as another file" \
     grep -q "^losetup-container: debug: $DD: mount tail \"/pool/vol.img\": refused: device [0-9]*:[0-9]* inode $(stat -c %i "$W/pools/p1/vol.img") is another file\$" \
     "$O.err"
 }

@@ -14,7 +14,7 @@
 # machine), refuses to detach any other, and refuses every other request.
 
 . "$TESTS_SRCDIR/lib/lib.sh"
-need_unshare "the recipe for leaked duplicates"
+lc_need_unshare "the recipe for leaked duplicates"
 for tool in perl mkfs.ext2; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     unsupported "the recipe for leaked duplicates ($tool not found)"
@@ -46,7 +46,7 @@ awk '/^\.SS Cleaning up leaked loop devices/ { on = 1; next }
      body && /^\.EE$/ { exit }
      body { gsub(/\\-/, "-"); gsub(/\\e/, "\\"); print }' \
   "$TOP_SRCDIR/man/losetup-container.8.in" >"$SCRATCH/recipe.man"
-check "the man page's recipe is README.md's" \
+lc_expect "the man page's recipe is README.md's" \
   cmp -s "$SCRATCH/recipe.sh" "$SCRATCH/recipe.man"
 
 ROOT=$SCRATCH/root
@@ -59,7 +59,7 @@ truncate -s 1M "$SCRATCH/pool/b.img" "$SCRATCH/pool/c.img"
 # has since exited, so that util-linux alone shows the cut path.
 # leak FILE: attaches FILE once more; prints the device.
 leak() {
-  ct_attach "$ROOT" "$SCRATCH/pool/$1" "$SCRATCH/pool:/pools" -- \
+  lc_ct_attach "$ROOT" "$SCRATCH/pool/$1" "$SCRATCH/pool:/pools" -- \
     "$UL" --show -f "/pools/$1" || return 1
   printf '%s\n' "$DEV"
 }
@@ -79,8 +79,8 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
   [ -s "$SCRATCH/mounted" ] && [ -s "$SCRATCH/opened" ] && break
   sleep 0.5
 done
-check "one duplicate is mounted" test -s "$SCRATCH/mounted"
-check "one duplicate is held open by a process" test -s "$SCRATCH/opened"
+lc_expect "one duplicate is mounted" test -s "$SCRATCH/mounted"
+lc_expect "one duplicate is held open by a process" test -s "$SCRATCH/opened"
 
 # The guard: exactly the two forms the recipe uses, nothing else.  The
 # listing "-l -O NAME,BACK-FILE" shows this script's devices only (the
@@ -122,17 +122,17 @@ for args in "-d $A3 $B1" "--detach $A3" "-D" "-a -d $A3" "-d" \
   rm -f "$SCRATCH/guard-log/refused"
   # shellcheck disable=SC2086
   "$SCRATCH/guard-test/losetup" $args >/dev/null 2>&1; st=$?
-  check "the guard refuses 'losetup $args'" \
+  lc_expect "the guard refuses 'losetup $args'" \
     sh -c 'test "$1" != 0 && test -s "$2/refused" && test ! -e "$2/reached"' \
     sh "$st" "$SCRATCH/guard-log"
 done
 "$SCRATCH/guard-test/losetup" -d "$A3"
-check "the guard hands 'losetup -d' of this script's device on" \
+lc_expect "the guard hands 'losetup -d' of this script's device on" \
   grep -qx -e "-d $A3" "$SCRATCH/guard-log/reached"
 
 # attached DEV FILE: true when DEV still has FILE (of the pool) behind it.
 attached() {
-  still_ours "$1" "$(file_id "$SCRATCH/pool/$2")"
+  lc_still_ours "$1" "$(lc_file_id "$SCRATCH/pool/$2")"
 }
 
 not_attached() { ! attached "$@"; }
@@ -151,40 +151,40 @@ if [ "$FIRST_B" = "$B1" ]; then OTHER_B=$B2; else OTHER_B=$B1; fi
 export LOSETUP_CONTAINER_BIND_MOUNTS=$SCRATCH/pool
 "$SCRATCH/guard/losetup" -l -O NAME,BACK-FILE >"$SCRATCH/seen"
 for d in $A1 $A2 $A3; do
-  expect_back_file "the corrected listing names a.img on $d" \
+  lc_expect_back_file "the corrected listing names a.img on $d" \
     "$SCRATCH/seen" "$d" "$SCRATCH/pool/a.img"
 done
 
 # As printed: nothing changes.
 PATH=$SCRATCH/guard:$PATH sh "$SCRATCH/recipe.sh" >"$SCRATCH/dry" 2>&1
-check "as printed, the recipe detaches nothing" test ! -e "$SCRATCH/detached"
+lc_expect "as printed, the recipe detaches nothing" test ! -e "$SCRATCH/detached"
 for d in $A3 $OTHER_B; do
-  check "as printed, the recipe names $d unused" \
+  lc_expect "as printed, the recipe names $d unused" \
     grep -qx "$SCRATCH/pool/[ab].img: $d unused" "$SCRATCH/dry"
 done
 for d in $A1 $A2 $FIRST_B; do
-  check "as printed, the recipe keeps $d" \
+  lc_expect "as printed, the recipe keeps $d" \
     grep -qx "$SCRATCH/pool/[ab].img: $d kept" "$SCRATCH/dry"
 done
-check "as printed, the recipe leaves the file attached once alone" \
+lc_expect "as printed, the recipe leaves the file attached once alone" \
   sh -c '! grep -q "c.img" "$1"' sh "$SCRATCH/dry"
 
 # DETACH=yes: the unused duplicates go, nothing in use does.
 DETACH=yes PATH=$SCRATCH/guard:$PATH sh "$SCRATCH/recipe.sh" \
   >"$SCRATCH/wet" 2>&1
 sed 's/^/  | /' "$SCRATCH/wet"
-check "the recipe asked to detach no device of anyone else" \
+lc_expect "the recipe asked to detach no device of anyone else" \
   test ! -e "$SCRATCH/refused"
-check "the unused duplicate of a.img is detached" not_attached "$A3" a.img
-check "the mounted device of a.img is kept" kept "$A1" a.img
-check "the device a process holds is kept" kept "$A2" a.img
+lc_expect "the unused duplicate of a.img is detached" not_attached "$A3" a.img
+lc_expect "the mounted device of a.img is kept" kept "$A1" a.img
+lc_expect "the device a process holds is kept" kept "$A2" a.img
 kept_b=0
 for d in $B1 $B2; do attached "$d" b.img && kept_b=$((kept_b + 1)); done
-check "b.img, in use nowhere, keeps exactly one device ($kept_b)" \
+lc_expect "b.img, in use nowhere, keeps exactly one device ($kept_b)" \
   test "$kept_b" = 1
-check "b.img keeps the device listed first" kept "$FIRST_B" b.img
-check "c.img, attached once, keeps its device" kept "$C1" c.img
-check "exactly the two unused duplicates were detached" \
+lc_expect "b.img keeps the device listed first" kept "$FIRST_B" b.img
+lc_expect "c.img, attached once, keeps its device" kept "$C1" c.img
+lc_expect "exactly the two unused duplicates were detached" \
   test "$(sort "$SCRATCH/detached" 2>/dev/null | tr '\n' ' ')" \
   = "$(printf '%s\n' "$A3" "$OTHER_B" | sort | tr '\n' ' ')"
 exit 0

@@ -11,7 +11,7 @@
 # given by LC_UL_ROOT (tests/lib/ul-target.sh).
 
 . "$TESTS_SRCDIR/lib/lib.sh"
-need_unshare "nodes that are other devices"
+lc_need_unshare "nodes that are other devices"
 if ! command -v sfdisk >/dev/null 2>&1; then
   unsupported "nodes that are other devices (sfdisk, from fdisk, is missing)"
   exit 0
@@ -21,7 +21,7 @@ CREATED=
 # A device this script made the kernel create, if any, is removed again.
 trap '[ -z "$CREATED" ] || "$HELPERS/loop-remove" "$CREATED"; lc_cleanup' EXIT
 
-version=$(ul_version)
+version=$(ul_target_version)
 echo "util-linux $version"
 [ -n "$version" ] || { fail "nodes: the version of $REF"; exit 0; }
 
@@ -29,7 +29,7 @@ F=$SCRATCH/files
 mkdir "$F"
 for name in a.img b.img; do
   truncate -s 1M "$F/$name"
-  attach "$F/$name" >"$SCRATCH/dev.$name" || { fail "attach $name"; exit 0; }
+  lc_attach "$F/$name" >"$SCRATCH/dev.$name" || { fail "attach $name"; exit 0; }
 done
 A=$(cat "$SCRATCH/dev.a.img") B=$(cat "$SCRATCH/dev.b.img")
 # devno DEVICE: prints the MAJ:MIN sysfs gives for /dev/loopN or loopNpM.
@@ -44,7 +44,7 @@ truncate -s 8M "$F/parted.img"
 echo 'start=2048, size=8192, type=83' | sfdisk -q "$F/parted.img" >/dev/null \
   || { fail "sfdisk"; exit 0; }
 P=$("$UL" -P --show -f "$F/parted.img") || { fail "attach with -P"; exit 0; }
-track "$P" "$F/parted.img"
+lc_record_device "$P" "$F/parted.img"
 PART=${P#/dev/}p1
 [ -e "/sys/class/block/$PART" ] || partx -a "$P" 2>/dev/null
 for _i in $(seq 30); do
@@ -73,33 +73,33 @@ node() {
 # is DEVDIR, as root and as an unprivileged user: the same bytes.
 compare() {
   # shellcheck disable=SC2086
-  LC_UL_DEV=$2 same_output "$version: $1, as root: same bytes as losetup" \
-    in_ul_root "$LC" $LIST -- in_ul_root "$REF" $LIST
+  LC_UL_DEV=$2 lc_same_output "$version: $1, as root: same bytes as losetup" \
+    ul_target_run "$LC" $LIST -- ul_target_run "$REF" $LIST
   # shellcheck disable=SC2086
-  LC_UL_DEV=$2 same_output "$version: $1, as a user: same bytes as losetup" \
-    in_ul_root $USER_RUN "$LC" $LIST -- in_ul_root $USER_RUN "$REF" $LIST
+  LC_UL_DEV=$2 lc_same_output "$version: $1, as a user: same bytes as losetup" \
+    ul_target_run $USER_RUN "$LC" $LIST -- ul_target_run $USER_RUN "$REF" $LIST
 }
 
-devdir swapped
+lc_make_devdir swapped
 node swapped "$A" b "$MB"
 node swapped "$B" b "$MA"
 compare "swapped nodes" "$SCRATCH/swapped"
 
-devdir partition
+lc_make_devdir partition
 node partition "$A" b "$MP"
 node partition "$B" b "$MB"
 compare "a partition's node in a device's place" "$SCRATCH/partition"
 
-devdir char
+lc_make_devdir char
 node char "$A" c "$MA"
 node char "$B" b "$MB"
 compare "a character node 7:N" "$SCRATCH/char"
 
-devdir nodevice
+lc_make_devdir nodevice
 node nodevice "$A" b "7:$((FREE << shift_bits))"
 node nodevice "$B" b "$MB"
 # shellcheck disable=SC2086
-LC_UL_DEV=$SCRATCH/nodevice in_ul_root "$LC" $LIST >/dev/null 2>&1
+LC_UL_DEV=$SCRATCH/nodevice ul_target_run "$LC" $LIST >/dev/null 2>&1
 if [ -e "/sys/block/loop$FREE" ]; then
   CREATED=$FREE
   fail "$version: a node for a minor with no device: no device created (loop$FREE appeared)"
@@ -112,7 +112,7 @@ if [ -e "/sys/block/loop$FREE" ]; then
   fail "$version: still no device created after the comparison"
 fi
 
-devdir closed
+lc_make_devdir closed
 node closed "$A" b "$MA"
 node closed "$B" b "$MB"
 chmod 700 "$SCRATCH/closed"

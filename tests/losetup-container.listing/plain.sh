@@ -8,7 +8,7 @@
 # root given by LC_UL_ROOT (tests/lib/ul-target.sh).
 
 . "$TESTS_SRCDIR/lib/lib.sh"
-need_root "plain listing"
+lc_need_root "plain listing"
 lc_init
 
 F=$SCRATCH/plain
@@ -17,15 +17,15 @@ long=$(printf 'x%.0s' $(seq 1 200))
 for name in a.img "with space.img" 'back\slash.img' "$long.img" gone.img \
             b1.img b2.img b3.img b4.img b5.img b6.img; do
   truncate -s 1M "$F/$name"
-  attach "$F/$name" >/dev/null || { fail "attach $name"; exit 0; }
+  lc_attach "$F/$name" >/dev/null || { fail "attach $name"; exit 0; }
 done
 rm "$F/gone.img"
 
 # shellcheck disable=SC2086
 {
-  same_output "printable ASCII, LC_ALL=C: same bytes as losetup" \
+  lc_same_output "printable ASCII, LC_ALL=C: same bytes as losetup" \
     $RUN env LC_ALL=C "$LC" $LIST -- $RUN env LC_ALL=C "$REF" $LIST
-  same_output "printable ASCII, C.UTF-8: same bytes as losetup" \
+  lc_same_output "printable ASCII, C.UTF-8: same bytes as losetup" \
     $RUN env LC_ALL=C.UTF-8 "$LC" $LIST -- \
     $RUN env LC_ALL=C.UTF-8 "$REF" $LIST
 }
@@ -37,18 +37,18 @@ rm "$F/gone.img"
 $RUN env LIBSMARTCOLS_DEBUG_PADDING=on "$LC" $LIST >"$SCRATCH/pad.a" 2>"$SCRATCH/pad.a.err"
 # shellcheck disable=SC2086
 $RUN env LIBSMARTCOLS_DEBUG_PADDING=on "$REF" $LIST >"$SCRATCH/pad.b" 2>"$SCRATCH/pad.b.err"
-check "padding debug asked: same stdout as losetup" \
+lc_expect "padding debug asked: same stdout as losetup" \
   cmp -s "$SCRATCH/pad.a" "$SCRATCH/pad.b"
-check "padding debug asked: the padding shows" grep -q '^NAME\.' "$SCRATCH/pad.a"
+lc_expect "padding debug asked: the padding shows" grep -q '^NAME\.' "$SCRATCH/pad.a"
 sed 's/^[0-9]*: //; s/\[0x[0-9a-f]*\]//' "$SCRATCH/pad.a.err" >"$SCRATCH/pad.a.msg"
 sed 's/^[0-9]*: //; s/\[0x[0-9a-f]*\]//' "$SCRATCH/pad.b.err" >"$SCRATCH/pad.b.msg"
-check "padding debug asked: same stderr as losetup but process and address" \
+lc_expect "padding debug asked: same stderr as losetup but process and address" \
   cmp -s "$SCRATCH/pad.a.msg" "$SCRATCH/pad.b.msg"
 
 # On a terminal libsmartcols fits the table to its width.
 if command -v script >/dev/null 2>&1; then
   for cols in 200 80 40 20; do
-    same_output "on a terminal of $cols columns: same bytes as losetup" \
+    lc_same_output "on a terminal of $cols columns: same bytes as losetup" \
       $RUN env COLUMNS=$cols script -qec "$LC $LIST" /dev/null -- \
       $RUN env COLUMNS=$cols script -qec "$REF $LIST" /dev/null
   done
@@ -59,8 +59,8 @@ fi
 # A path libsmartcols escapes ("\x" literally): the whole table goes back
 # to libsmartcols, and still matches.
 truncate -s 1M "$F/esc\\x41.img"
-attach "$F/esc\\x41.img" >/dev/null || { fail "attach esc"; exit 0; }
+lc_attach "$F/esc\\x41.img" >/dev/null || { fail "attach esc"; exit 0; }
 # shellcheck disable=SC2086
-same_output "a path with a literal \\x: same bytes as losetup" \
+lc_same_output "a path with a literal \\x: same bytes as losetup" \
   $RUN "$LC" $LIST -- $RUN "$REF" $LIST
 exit 0

@@ -12,7 +12,7 @@
 # shim whose original is missing.
 
 . "$TESTS_SRCDIR/lib/lib.sh"
-need_unshare "the satellite images' shim"
+lc_need_unshare "the satellite images' shim"
 lc_init
 
 # The container's /usr is the host's: /usr/local/sbin is covered there by
@@ -55,7 +55,7 @@ ln -s "$UL" "$SCRATCH/ul/losetup"
 # in an environment of its own as a container runtime gives it.
 satellite() {
   _sbin=$1; shift
-  in_container "$ROOT" "$_sbin:/usr/local/sbin" "$SCRATCH/pool1:$POOL" \
+  lc_in_container "$ROOT" "$_sbin:/usr/local/sbin" "$SCRATCH/pool1:$POOL" \
     "$SCRATCH/ul:/lc/ul" -- \
     env -i PATH="$CTPATH" LOSETUP_CONTAINER_BIND_MOUNTS="$BIND_MOUNTS" \
     POOL="$POOL" "$@"
@@ -85,7 +85,7 @@ for v in $VOLS NEW-ours.img NEW-theirs.img; do
 done
 for v in $VOLS; do
   len=$(( ${#POOL} + 1 + ${#v} ))
-  check "volume path is LINSTOR's length, 60-90 characters ($len)" \
+  lc_expect "volume path is LINSTOR's length, 60-90 characters ($len)" \
     test "$len" -ge 60 -a "$len" -le 90
 done
 # shellcheck disable=SC2086
@@ -97,7 +97,7 @@ printf '%s\n' $VOLS >"$SCRATCH/vols"
 paste -d ' ' "$SCRATCH/out/sat1" "$SCRATCH/vols" >"$SCRATCH/volumes"
 while read -r dev v; do
   case $dev in
-    /dev/loop*) track "$dev" "$SCRATCH/pool1/$v"
+    /dev/loop*) lc_record_device "$dev" "$SCRATCH/pool1/$v"
                 pass "satellite 1 attached $v through the shim" ;;
     *) fail "satellite 1 attached $v through the shim" ;;
   esac
@@ -153,7 +153,7 @@ satellite "$SCRATCH/sbin" sh /lc/out/sat2.sh "$DEV1"
 for w in ours theirs; do
   dev=$(cat "$SCRATCH/out/new.$w.dev" 2>/dev/null)
   case $dev in
-    /dev/loop*) track "$dev" "$SCRATCH/pool1/NEW-$w.img" ;;
+    /dev/loop*) lc_record_device "$dev" "$SCRATCH/pool1/NEW-$w.img" ;;
   esac
 done
 
@@ -163,39 +163,39 @@ for name in version unknown-option unknown-short-option \
             "-c on the new volume" "-d on the new volume"; do
   same_files "$name"
 done
-check "through the shim, --version is util-linux's (LINSTOR's tool check)" \
+lc_expect "through the shim, --version is util-linux's (LINSTOR's tool check)" \
   grep -q '^losetup from util-linux [0-9][0-9.]*' "$SCRATCH/out/version.ours.out"
-check "the full disk gave a write error naming losetup" \
+lc_expect "the full disk gave a write error naming losetup" \
   grep -q '^losetup: write error' "$SCRATCH/out/full.ours.err"
 
 # LINSTOR's reading of the listing: split each line on whitespace, column
 # 2 compared with the path expected, column 1 the device.
-check "the listing through the shim: status 0" \
+lc_expect "the listing through the shim: status 0" \
   test "$(cat "$SCRATCH/out/list.st")" = 0
-check "the listing through the shim: nothing on stderr" \
+lc_expect "the listing through the shim: nothing on stderr" \
   test ! -s "$SCRATCH/out/list.err"
 while read -r dev v; do
   found=$(awk -v p="$POOL/$v" '$2 == p { print $1 }' "$SCRATCH/out/list.out")
-  check "LINSTOR's parse finds $POOL/$v on $dev" test "$found" = "$dev"
-  expect_back_file "util-linux alone shows the cut path for $v" \
+  lc_expect "LINSTOR's parse finds $POOL/$v on $dev" test "$found" = "$dev"
+  lc_expect_back_file "util-linux alone shows the cut path for $v" \
     "$SCRATCH/out/list.ul" "$dev" "/$v"
 done <"$SCRATCH/volumes"
-check "the trace through the shim names losetup" \
+lc_expect "the trace through the shim names losetup" \
   sh -c 'test -s "$1" && ! grep -v "^losetup: debug: " "$1"' sh \
   "$SCRATCH/out/trace.err"
 
-check "-f --show through the shim: status 0, a device, nothing on stderr" \
+lc_expect "-f --show through the shim: status 0, a device, nothing on stderr" \
   sh -c 'test "$(cat "$1/attach.ours.st")" = 0 && test ! -s "$1/attach.ours.err" &&
          grep -qx "/dev/loop[0-9]*" "$1/new.ours.dev"' sh "$SCRATCH/out"
-id=$(file_id "$SCRATCH/pool1/NEW-ours.img")
+id=$(lc_file_id "$SCRATCH/pool1/NEW-ours.img")
 dev=$(cat "$SCRATCH/out/new.ours.dev")
-if still_ours "$dev" "$id"; then
+if lc_still_ours "$dev" "$id"; then
   fail "-d through the shim detached the new volume"
 else
   pass "-d through the shim detached the new volume"
 fi
 
-check "the wrapper's own --version under its own name, without the variable" \
+lc_expect "the wrapper's own --version under its own name, without the variable" \
   sh -c 'test "$(cat "$1/own.st")" = 0 &&
          head -n 1 "$1/own.out" | grep -q "^losetup-container (losetup-container) "' \
   sh "$SCRATCH/out"
@@ -218,20 +218,20 @@ printf 'losetup: cannot find the original losetup; tried: %s (not found)\n' \
 n=0
 for what in --version "-f --show" "-c" "-d"; do
   n=$((n + 1))
-  check "missing original, $what: status 127" \
+  lc_expect "missing original, $what: status 127" \
     test "$(cat "$SCRATCH/out/missing.$n.st")" = 127
-  check "missing original, $what: the message names losetup and the path" \
+  lc_expect "missing original, $what: the message names losetup and the path" \
     cmp -s "$SCRATCH/out/missing.$n.err" "$SCRATCH/missing.want"
-  check "missing original, $what: nothing on stdout" \
+  lc_expect "missing original, $what: nothing on stdout" \
     test ! -s "$SCRATCH/out/missing.$n.out"
 done
-check "missing original: -d left the device attached" \
-  still_ours "$DEV1" "$(file_id "$SCRATCH/pool1/$(head -n 1 "$SCRATCH/vols")")"
-check "missing original: the listing still works (status 0, no message)" \
+lc_expect "missing original: -d left the device attached" \
+  lc_still_ours "$DEV1" "$(lc_file_id "$SCRATCH/pool1/$(head -n 1 "$SCRATCH/vols")")"
+lc_expect "missing original: the listing still works (status 0, no message)" \
   sh -c 'test "$(cat "$1.st")" = 0 && test ! -s "$1.err"' sh \
   "$SCRATCH/out/missing.list"
 while read -r dev v; do
   found=$(awk -v p="$POOL/$v" '$2 == p { print $1 }' "$SCRATCH/out/missing.list")
-  check "missing original: LINSTOR's parse finds $v" test "$found" = "$dev"
+  lc_expect "missing original: LINSTOR's parse finds $v" test "$found" = "$dev"
 done <"$SCRATCH/volumes"
 exit 0

@@ -90,8 +90,8 @@ elapsed() { echo "time: $1 at $(( $(date +%s) - T0 ))s"; }
 roots_lock || exit 0
 
 # -------------------------------------------------------------- building
-root_or_end "$WHAT" "make the $BUILD_SUITE build root (debootstrap, Build-Depends)" \
-  build_root
+roots_get_or_end "$WHAT" "make the $BUILD_SUITE build root (debootstrap, Build-Depends)" \
+  deb_build_root
 BROOT=$GOT
 elapsed "build root ready"
 
@@ -113,20 +113,20 @@ echo "built: $(basename "$DEB")"
 
 # What the package holds, as dpkg-deb reads it.
 dpkg-deb --contents "$DEB" >"$LOG/contents"
-show "$LOG/contents" 100
+lc_log_tail "$LOG/contents" 100
 for f in ./usr/sbin/losetup-container ./usr/share/man/man8/losetup-container.8.gz; do
-  check "$WHAT: ships ${f#.}" grep -q " $f\$" "$LOG/contents"
+  lc_expect "$WHAT: ships ${f#.}" grep -q " $f\$" "$LOG/contents"
 done
-check "$WHAT: ships /usr/sbin/losetup as a link to losetup-container" \
+lc_expect "$WHAT: ships /usr/sbin/losetup as a link to losetup-container" \
   grep -q ' ./usr/sbin/losetup -> losetup-container$' "$LOG/contents"
-check "$WHAT: ships nothing under /sbin or /bin (merged /usr)" \
+lc_expect "$WHAT: ships nothing under /sbin or /bin (merged /usr)" \
   sh -c "! grep -Eq ' \./s?bin/' '$LOG/contents'"
 # The libraries opened with dlopen(), from the program's .note.dlopen
 # (debian/rules), as dependencies beside the ones linked.
 depends=$(dpkg-deb -f "$DEB" Depends)
 echo "Depends: $depends"
 for p in libmount1 libsmartcols1; do
-  check "$WHAT: depends on $p, which the program dlopen()s" \
+  lc_expect "$WHAT: depends on $p, which the program dlopen()s" \
     sh -c 'printf "%s\n" "$1" | tr "," "\n" | grep -qx " *$2\( (.*)\)\? *"' \
     sh "$depends" "$p"
 done
@@ -137,7 +137,7 @@ if lintian --fail-on error "$CHANGES" >"$LOG/lintian" 2>&1; then
 else
   fail "$WHAT: lintian reports no error"
 fi
-echo "lintian:"; show "$LOG/lintian" 50
+echo "lintian:"; lc_log_tail "$LOG/lintian" 50
 elapsed "lintian done"
 
 # ----------------------------------------------------- in throwaway roots
@@ -145,7 +145,7 @@ elapsed "lintian done"
 R=
 S=
 
-t() { in_root "$R" "$@"; }
+t() { roots_run "$R" "$@"; }
 
 # ul_name: prints the name under which "mount" registers losetup.
 ul_name() {
@@ -178,23 +178,23 @@ step() {
     pass "$S, $_desc succeeds"
   else
     fail "$S, $_desc succeeds"
-    show "$LOG/$S.step"
+    lc_log_tail "$LOG/$S.step"
   fi
 }
 
 # expect_installed STAGE: the wrapper stands in front of util-linux losetup.
 expect_installed() {
   _stage=$1
-  check "$S, $_stage: $PKG is installed" \
+  lc_expect "$S, $_stage: $PKG is installed" \
     test "$(t dpkg-query -W -f '${db:Status-Abbrev}' "$PKG" 2>/dev/null)" = "ii "
   for n in /usr/sbin/losetup /sbin/losetup; do
-    check "$S, $_stage: $n resolves to /usr/sbin/losetup-container" \
+    lc_expect "$S, $_stage: $n resolves to /usr/sbin/losetup-container" \
       test "$(t readlink -f "$n")" = /usr/sbin/losetup-container
   done
   # util-linux exits 0 here whatever the variable says; the wrapper
   # pointed at a missing original exits 127.
   _st=$(t sh -c 'LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent losetup --version >/dev/null 2>&1; echo $?')
-  check "$S, $_stage: losetup found on PATH is the wrapper" test "$_st" = 127
+  lc_expect "$S, $_stage: losetup found on PATH is the wrapper" test "$_st" = 127
 
   t dpkg-divert --list | grep losetup | sort >"$SCRATCH/div"
   cat >"$SCRATCH/div.want" <<EOF
@@ -210,16 +210,16 @@ EOF
 
   _name=$(ul_name)
   _true=$(t dpkg-divert --truename "$_name")
-  check "$S, $_stage: mount's $_name is a file at its diversion target $_true" \
+  lc_expect "$S, $_stage: mount's $_name is a file at its diversion target $_true" \
     t sh -c "test -f '$_true' && ! test -L '$_true'"
   verify mount "$_stage"
   verify "$PKG" "$_stage"
-  same_as_before "$SCRATCH/version.ul" \
-    "$S, $_stage: losetup --version passes through to util-linux" losetup --version
-  same_as_before "$SCRATCH/version.ul" \
-    "$S, $_stage: /sbin/losetup --version passes through to util-linux" /sbin/losetup --version
+  lc_same_as_before "$SCRATCH/version.ul" \
+    "$S, $_stage: losetup --version passes through to util-linux" t losetup --version
+  lc_same_as_before "$SCRATCH/version.ul" \
+    "$S, $_stage: /sbin/losetup --version passes through to util-linux" t /sbin/losetup --version
   t losetup-container --version >"$SCRATCH/lcv" 2>&1
-  check "$S, $_stage: losetup-container --version names $_true as the original" \
+  lc_expect "$S, $_stage: losetup-container --version names $_true as the original" \
     grep -qx "Original losetup: $_true" "$SCRATCH/lcv"
 }
 
@@ -231,15 +231,15 @@ expect_removed() {
     ''|not-installed|config-files) pass "$S, $_stage: $PKG is not installed" ;;
     *) fail "$S, $_stage: $PKG is not installed (status: $_status)" ;;
   esac
-  check "$S, $_stage: no diversion of losetup is left" \
+  lc_expect "$S, $_stage: no diversion of losetup is left" \
     test -z "$(t dpkg-divert --list '*losetup*')"
   for n in /usr/sbin/losetup /sbin/losetup; do
-    check "$S, $_stage: $n is a file again, not a link" \
+    lc_expect "$S, $_stage: $n is a file again, not a link" \
       t sh -c "test -f $n && ! test -L $n"
   done
   verify mount "$_stage"
-  same_as_before "$SCRATCH/version.ul" \
-    "$S, $_stage: losetup --version is util-linux's" losetup --version
+  lc_same_as_before "$SCRATCH/version.ul" \
+    "$S, $_stage: losetup --version is util-linux's" t losetup --version
   snapshot >"$SCRATCH/tree.now"
   if cmp -s "$SCRATCH/tree.before" "$SCRATCH/tree.now"; then
     pass "$S, $_stage: /usr and /etc are as before the installation"
@@ -283,7 +283,7 @@ clashing_deb() {
 # scenario SUITE: everything above, in a copy of SUITE's cached root.
 scenario() {
   S=$1
-  cached_root "$S"
+  roots_cached "$S"
   case $? in
     0) _base=$GOT ;;
     2) unsupported "$S: $GOT"; return ;;
@@ -299,10 +299,10 @@ scenario() {
 
   # The facts before the package comes.
   _name=$(ul_name)
-  check "$S: mount registers losetup under one name ($_name)" \
+  lc_expect "$S: mount registers losetup under one name ($_name)" \
     test -n "$_name" -a "$(printf '%s\n' "$_name" | wc -l)" -eq 1
   { t losetup --version 2>&1; echo "status $?"; } >"$SCRATCH/version.ul"
-  check "$S: losetup --version is util-linux's before the installation" \
+  lc_expect "$S: losetup --version is util-linux's before the installation" \
     grep -q util-linux "$SCRATCH/version.ul"
   snapshot >"$SCRATCH/tree.before"
 
@@ -314,7 +314,7 @@ scenario() {
       pass "$S, failed install: dpkg -i stops at a file of mount's"
     else
       fail "$S, failed install: dpkg -i stops at a file of mount's (status $_st)"
-      show "$LOG/$S.clash"
+      lc_log_tail "$LOG/$S.clash"
     fi
     expect_removed "failed install undone"
   else
@@ -335,7 +335,7 @@ scenario() {
   if rebuild_mount; then
     step "mount upgraded: dpkg -i mount (a higher version)" \
       dpkg -i /tmp/lc/mount-next.deb
-    check "$S, mount upgraded: mount registers /usr/sbin/losetup now" \
+    lc_expect "$S, mount upgraded: mount registers /usr/sbin/losetup now" \
       test "$(ul_name)" = /usr/sbin/losetup
     expect_installed "mount upgraded"
   else
@@ -347,7 +347,7 @@ scenario() {
 
   step "purge: apt-get purge $PKG" apt-get purge -y "$PKG"
   expect_removed "purged"
-  check "$S, purged: dpkg keeps no file of $PKG" \
+  lc_expect "$S, purged: dpkg keeps no file of $PKG" \
     test -z "$(ls "$R"/var/lib/dpkg/info/"$PKG".* 2>/dev/null)"
 
   step "install after purge: apt-get install ./$PKG.deb" \

@@ -78,7 +78,7 @@ elapsed "make dist"
 # rpmbuild -ta reads every *.spec in the tarball as one: there must be
 # exactly the generated one, at the top.
 specs=$(tar -tJf "$SCRATCH/$tarball" | grep '\.spec$')
-check "the tarball holds one spec file, the generated one, at its top" \
+lc_expect "the tarball holds one spec file, the generated one, at its top" \
   [ "$specs" = "losetup-container-$version/losetup-container.spec" ]
 
 # ------------------------------------------------------------- rpmbuild
@@ -150,38 +150,38 @@ lacks() {
   done
 }
 
-check "the package's version is configure's ($version)" \
+lc_expect "the package's version is configure's ($version)" \
   [ "$(q --qf '%{VERSION}')" = "$version" ]
-check "License is the SPDX expression GPL-3.0-or-later" \
+lc_expect "License is the SPDX expression GPL-3.0-or-later" \
   [ "$(q --qf '%{LICENSE}')" = "GPL-3.0-or-later" ]
-check "it provides bundled(gnulib)" \
+lc_expect "it provides bundled(gnulib)" \
   lists "$(q --provides)" '^bundled(gnulib)$'
-check "it build-requires libsmartcols and libmount by pkgconfig names" \
+lc_expect "it build-requires libsmartcols and libmount by pkgconfig names" \
   lists "$(rpm -qp --nosignature --requires "$SRPM" 2>/dev/null)" \
     '^pkgconfig(smartcols)' '^pkgconfig(mount)'
 
-check "it requires the libraries the program dlopen()s, from its .note.dlopen" \
+lc_expect "it requires the libraries the program dlopen()s, from its .note.dlopen" \
   lists "$(q --requires)" '^libmount\.so\.1()(64bit)$' \
     '^libsmartcols\.so\.1()(64bit)$'
 
 files=$(q -l)
-check "it ships /usr/sbin/losetup-container and its man page" \
+lc_expect "it ships /usr/sbin/losetup-container and its man page" \
   lists "$files" '^/usr/sbin/losetup-container$' \
     '^/usr/share/man/man8/losetup-container\.8'
-check "it owns neither /usr/sbin/losetup nor /usr/sbin/losetup.util-linux" \
+lc_expect "it owns neither /usr/sbin/losetup nor /usr/sbin/losetup.util-linux" \
   lacks "$files" '^/usr/sbin/losetup$' '^/usr/sbin/losetup\.util-linux$'
-check "it ships the German message catalog (%find_lang)" \
+lc_expect "it ships the German message catalog (%find_lang)" \
   lists "$files" '^/usr/share/locale/de/LC_MESSAGES/losetup-container\.mo$'
 
-check "it has %post and %postun scriptlets calling alternatives" \
+lc_expect "it has %post and %postun scriptlets calling alternatives" \
   lists "$(q --scripts)" '^postinstall scriptlet' '^postuninstall scriptlet' \
     'alternatives --install /usr/sbin/losetup losetup /usr/sbin/losetup-container [0-9]' \
     'alternatives --remove losetup /usr/sbin/losetup\.util-linux'
-check "it has file triggers on the path /usr/sbin/losetup" \
+lc_expect "it has file triggers on the path /usr/sbin/losetup" \
   lists "$(q --filetriggers)" \
     '^filetriggerin scriptlet .* -- /usr/sbin/losetup$' \
     '^transfiletriggerpostun scriptlet .* -- /usr/sbin/losetup$'
-check "it has a trigger on util-linux and util-linux-core (rpm without file triggers)" \
+lc_expect "it has a trigger on util-linux and util-linux-core (rpm without file triggers)" \
   lists "$(q --triggers)" '^triggerin scriptlet .* -- util-linux, util-linux-core$'
 
 # ------------------------------------------------------------- throwaway roots
@@ -229,7 +229,7 @@ if build "$SCRATCH/rpm-old" --rebuild --nodeps --nocheck --without filetriggers 
     [ -z "$(rpm -qp --nosignature --filetriggers "$OLDRPM" 2>&1)" ] \
       && lists "$(rpm -qp --nosignature --triggers "$OLDRPM")" '^triggerin scriptlet'
   }
-  check "that build has no file trigger but the plain trigger" plain_trigger_only
+  lc_expect "that build has no file trigger but the plain trigger" plain_trigger_only
 else
   fail "rpmbuild --without filetriggers (the build for rpm < 4.13)"
   show "$SCRATCH/rpm-old.log"
@@ -420,7 +420,7 @@ fi
 step "util-linux reinstall, manual choice" -U --reinstall "$UL2"
 taken_over "util-linux reinstall, manual choice" util-linux-core $ORIG
 chroot "$ROOT" /usr/sbin/alternatives --auto losetup
-check "alternatives --auto losetup goes back to the wrapper" \
+lc_expect "alternatives --auto losetup goes back to the wrapper" \
   [ "$(resolve $LINK)" = $WRAP ]
 
 # The packaged wrapper, run as losetup, hands the call to the file the
@@ -468,7 +468,7 @@ taken_over "util-linux install" util-linux-core
 step "util-linux erase" -e --nodeps util-linux-core
 wrapper_alone "util-linux erase"
 step "erase without util-linux" -e losetup-container
-check "erase without util-linux: $LINK is gone with the package" \
+lc_expect "erase without util-linux: $LINK is gone with the package" \
   absent "$ROOT$LINK"
 restored_clean "erase without util-linux" "$SCRATCH/before-bare"
 elapsed "scenario B"

@@ -40,11 +40,11 @@ loops() {
     >"$SCRATCH/l.out" 2>"$SCRATCH/l.err"
   _st=$?
   _rounds=$(cat "$ROUNDS" 2>/dev/null | wc -l)
-  check "$_name: ends with status 126 (got $_st after $_rounds rounds)" \
+  lc_expect "$_name: ends with status 126 (got $_st after $_rounds rounds)" \
     test "$_st" = 126
-  check "$_name: at most ${ROUNDS_MAX:-3} rounds (got $_rounds)" \
+  lc_expect "$_name: at most ${ROUNDS_MAX:-3} rounds (got $_rounds)" \
     test "$_rounds" -le "${ROUNDS_MAX:-3}"
-  check "$_name: nothing on stdout" test ! -s "$SCRATCH/l.out"
+  lc_expect "$_name: nothing on stdout" test ! -s "$SCRATCH/l.out"
   printf '%s\n' "${MSG:-losetup: the original losetup $_orig runs losetup-container again: a loop, stopped}" \
     >"$SCRATCH/l.want"
   if cmp -s "$SCRATCH/l.err" "$SCRATCH/l.want"; then
@@ -98,10 +98,10 @@ SHIM_ROUNDS=$ROUNDS SHIM_NEXT=$FAKE FAKE_ORIGINAL_ENV=1 \
   LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$SHIM "$WRAP" -a \
   >"$SCRATCH/s.out" 2>"$SCRATCH/s.err"
 st=$?
-check "a compiled shim to the stand-in: the stand-in runs (status $st)" \
+lc_expect "a compiled shim to the stand-in: the stand-in runs (status $st)" \
   sh -c 'test "$1" = 0 && grep -qx "argv\[1\]=-a" "$2" && test ! -s "$3"' \
   sh "$st" "$SCRATCH/s.out" "$SCRATCH/s.err"
-check "a compiled shim to the stand-in: the shim is counted (the count is 1)" \
+lc_expect "a compiled shim to the stand-in: the shim is counted (the count is 1)" \
   grep -qx "env:LOSETUP_CONTAINER_HOPS=1" "$SCRATCH/s.out"
 
 # --- the wrapper itself behind symbolic links: 126 at once ----------------
@@ -119,11 +119,11 @@ rm -f "$ROUNDS"
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$SCRATCH/repoint FAKE_ORIGINAL_ENV=1 \
   "$WRAP" -a >"$SCRATCH/r.out" 2>"$SCRATCH/r.err"
 st=$?
-check "a script that comes back once: the original runs (status $st)" \
+lc_expect "a script that comes back once: the original runs (status $st)" \
   sh -c 'test "$1" = 0 && grep -qx "argv\[1\]=-a" "$2"' sh "$st" "$SCRATCH/r.out"
-check "a script that comes back once: the original sees the count 2" \
+lc_expect "a script that comes back once: the original sees the count 2" \
   grep -qx "env:LOSETUP_CONTAINER_HOPS=2" "$SCRATCH/r.out"
-check "a script that comes back once: nothing on stderr" test ! -s "$SCRATCH/r.err"
+lc_expect "a script that comes back once: nothing on stderr" test ! -s "$SCRATCH/r.err"
 
 # A count left in the caller's environment (a script original ran before)
 # goes on one higher; the rest is passed unchanged.
@@ -133,12 +133,12 @@ LOSETUP_CONTAINER_HOPS=2 FAKE_ORIGINAL_ENV=1 \
 LOSETUP_CONTAINER_HOPS=3 FAKE_ORIGINAL_ENV=1 \
   LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$FAKE "$FAKE" -a \
   | grep '^env:' | sort >"$SCRATCH/env.direct"
-check "a count of 2 goes on as 3, the rest of the environment unchanged" \
+lc_expect "a count of 2 goes on as 3, the rest of the environment unchanged" \
   cmp -s "$SCRATCH/env.wrapped" "$SCRATCH/env.direct"
 LOSETUP_CONTAINER_HOPS=3 FAKE_ORIGINAL_ENV=1 \
   LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$FAKE "$WRAP" -a >"$SCRATCH/h3.out" 2>&1
 st=$?
-check "a count of 3 stops the chain before any original (status $st)" \
+lc_expect "a count of 3 stops the chain before any original (status $st)" \
   sh -c 'test "$1" = 126 && ! grep -q "^argv" "$2"' sh "$st" "$SCRATCH/h3.out"
 
 # util-linux losetup itself, as the kernel is asked to run it: the count
@@ -149,11 +149,11 @@ if [ -n "$UL" ] && command -v strace >/dev/null 2>&1 \
     strace -f -qq -v -s 4096 -e trace=execve -o "$SCRATCH/ul.st" \
     "$WRAP" --version >/dev/null 2>&1
   grep -F "execve(\"$UL\"" "$SCRATCH/ul.st" >"$SCRATCH/ul.exec"
-  check "util-linux losetup is run once, by the wrapper" \
+  lc_expect "util-linux losetup is run once, by the wrapper" \
     test "$(wc -l <"$SCRATCH/ul.exec")" = 1
-  check "util-linux losetup is run with the count, one higher" \
+  lc_expect "util-linux losetup is run with the count, one higher" \
     grep -qF '"LOSETUP_CONTAINER_HOPS=2"' "$SCRATCH/ul.exec"
-  check "the rest of its environment is the caller's (PATH passed on)" \
+  lc_expect "the rest of its environment is the caller's (PATH passed on)" \
     grep -qF "\"PATH=$PATH\"" "$SCRATCH/ul.exec"
 else
   unsupported "util-linux losetup's environment (util-linux losetup or strace missing)"
@@ -165,7 +165,7 @@ if [ -n "$UL" ]; then
   script "$SCRATCH/to-ul" "exec \"$UL\" \"\$@\""
   for args in -V --help "-l -O NAME,BACK-FILE /dev/loop-nonexistent" -x; do
     # shellcheck disable=SC2086
-    same_output "util-linux behind a script: losetup $args" \
+    lc_same_output "util-linux behind a script: losetup $args" \
       env LOSETUP_CONTAINER_ORIGINAL_LOSETUP="$SCRATCH/to-ul" \
         PATH="$SCRATCH/bin:$PATH" losetup $args -- \
       "$UL" $args
@@ -177,6 +177,6 @@ fi
 # --- the listing is answered whatever the count says ----------------------
 LOSETUP_CONTAINER_HOPS=9 "$WRAP" -l -O NAME,BACK-FILE >/dev/null 2>"$SCRATCH/list.err"
 st=$?
-check "the listing with a count of 9: status 0, nothing on stderr" \
+lc_expect "the listing with a count of 9: status 0, nothing on stderr" \
   sh -c 'test "$1" = 0 && test ! -s "$2"' sh "$st" "$SCRATCH/list.err"
 exit 0

@@ -26,14 +26,14 @@ else
   while IFS='	' read -r desc args; do
     [ -n "$desc" ] || continue
     # shellcheck disable=SC2086
-    same_output "same as losetup: $desc" \
+    lc_same_output "same as losetup: $desc" \
       $RUN env PATH="$SCRATCH/bin:$PATH" losetup $args -- \
       $RUN env PATH="$SCRATCH/ul:$PATH" losetup $args
     # Under its own name with the variable set, as the images' shim runs
     # it: the same bytes (the original is run by the name "losetup").
     # This is the one home of --version, -V, --help and -h behind the shim.
     # shellcheck disable=SC2086
-    same_output "same as losetup under its own name with the variable: $desc" \
+    lc_same_output "same as losetup under its own name with the variable: $desc" \
       $RUN "$LC" $args -- $RUN env PATH="$SCRATCH/ul:$PATH" losetup $args
   done <<'FORMS'
 no arguments	
@@ -83,7 +83,7 @@ export LOSETUP_CONTAINER_ORIGINAL_LOSETUP="$FAKE"
 out=$(sh -c 'echo "shell=$$"; exec "$0" "$@"' "$WRAP" -a 2>&1)
 shell_pid=$(printf '%s\n' "$out" | sed -n 's/^shell=//p')
 fake_pid=$(printf '%s\n' "$out" | sed -n 's/^pid=//p')
-check "same PID after execv ($shell_pid = $fake_pid)" \
+lc_expect "same PID after execv ($shell_pid = $fake_pid)" \
   test -n "$shell_pid" -a "$shell_pid" = "$fake_pid"
 
 # argv, argv[0] included, arrives untouched, odd arguments and all.
@@ -91,7 +91,7 @@ check "same PID after execv ($shell_pid = $fake_pid)" \
 printf '%s\n' "argv[0]=$WRAP" "argv[1]=-l" "argv[2]=" "argv[3]=two words" \
   "argv[4]=--output" "argv[5]=NAME,BACK-FILE" "argv[6]=--" "argv[7]=-x" \
   >"$SCRATCH/argv.want"
-check "argv passed as given, argv[0] kept" \
+lc_expect "argv passed as given, argv[0] kept" \
   sh -c 'grep "^argv" "$1" | cmp -s - "$2"' sh "$SCRATCH/argv.out" "$SCRATCH/argv.want"
 
 # Under its own name with the variable set, argv[0] becomes "losetup" and
@@ -99,7 +99,7 @@ check "argv passed as given, argv[0] kept" \
 "$LC" -l '' 'two words' -- '-x' >"$SCRATCH/argv-own.out"
 printf '%s\n' "argv[0]=losetup" "argv[1]=-l" "argv[2]=" "argv[3]=two words" \
   "argv[4]=--" "argv[5]=-x" >"$SCRATCH/argv-own.want"
-check "under its own name with the variable: argv[0] is losetup, the rest kept" \
+lc_expect "under its own name with the variable: argv[0] is losetup, the rest kept" \
   sh -c 'grep "^argv" "$1" | cmp -s - "$2"' sh "$SCRATCH/argv-own.out" \
   "$SCRATCH/argv-own.want"
 
@@ -109,24 +109,24 @@ FAKE_ORIGINAL_ENV=1 LC_TEST_MARK='a b' "$WRAP" -a | grep '^env:' | sort \
   >"$SCRATCH/env.wrapped"
 FAKE_ORIGINAL_ENV=1 LC_TEST_MARK='a b' LOSETUP_CONTAINER_HOPS=1 "$FAKE" -a \
   | grep '^env:' | sort >"$SCRATCH/env.direct"
-check "environment passed unchanged, LOSETUP_CONTAINER_HOPS=1 added" \
+lc_expect "environment passed unchanged, LOSETUP_CONTAINER_HOPS=1 added" \
   cmp -s "$SCRATCH/env.wrapped" "$SCRATCH/env.direct"
 
 # Standard input is the original's.
 got=$(printf 'from stdin\n' | FAKE_ORIGINAL_CAT=1 "$WRAP" -a | tail -n 1)
-check "standard input reaches the original" test "$got" = "from stdin"
+lc_expect "standard input reaches the original" test "$got" = "from stdin"
 
 # Exit status and death by signal are the original's.
 FAKE_ORIGINAL_END=exit:42 "$WRAP" -a >/dev/null 2>&1
-check "exit status 42 passed through" test $? -eq 42
+lc_expect "exit status 42 passed through" test $? -eq 42
 sh -c 'FAKE_ORIGINAL_END=signal:15 "$0" -a >/dev/null 2>&1; echo "$?" >"$1"' \
   "$WRAP" "$SCRATCH/sig.status"
-check "death by SIGTERM passed through (status $(cat "$SCRATCH/sig.status"))" \
+lc_expect "death by SIGTERM passed through (status $(cat "$SCRATCH/sig.status"))" \
   test "$(cat "$SCRATCH/sig.status")" = 143
 
 # Nothing of our own on stdout or stderr on the way.
 "$WRAP" -a >"$SCRATCH/q.out" 2>"$SCRATCH/q.err"
-check "no output of our own on stderr" test ! -s "$SCRATCH/q.err"
+lc_expect "no output of our own on stderr" test ! -s "$SCRATCH/q.err"
 
 # --- no usable original -------------------------------------------------
 # run_for STATUS-FILE ERR-FILE ...: runs the wrapper with a time limit.
@@ -139,26 +139,26 @@ run_for() {
 # Named as its own original it is found but cannot be run: 126, as for
 # any way back to itself (loop.sh has the longer ways).
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$LC run_for "$SCRATCH/s" "$SCRATCH/e" "$WRAP" -a
-check "pointing at itself: 126 (got $(cat "$SCRATCH/s"))" test "$(cat "$SCRATCH/s")" = 126
-check "pointing at itself: says so" \
+lc_expect "pointing at itself: 126 (got $(cat "$SCRATCH/s"))" test "$(cat "$SCRATCH/s")" = 126
+lc_expect "pointing at itself: says so" \
   grep -qx "losetup: the original losetup $LC is losetup-container itself" "$SCRATCH/e"
 
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$WRAP run_for "$SCRATCH/s" "$SCRATCH/e" "$WRAP" -a
-check "pointing at a symlink to itself: 126 (got $(cat "$SCRATCH/s"))" \
+lc_expect "pointing at a symlink to itself: 126 (got $(cat "$SCRATCH/s"))" \
   test "$(cat "$SCRATCH/s")" = 126
 start=$(date +%s)
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$WRAP "$WRAP" -a >/dev/null 2>&1
-check "self-reference ends within a second" test $(( $(date +%s) - start )) -le 1
+lc_expect "self-reference ends within a second" test $(( $(date +%s) - start )) -le 1
 
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent/losetup \
   run_for "$SCRATCH/s" "$SCRATCH/e" "$WRAP" -a
-check "missing original: 127" test "$(cat "$SCRATCH/s")" = 127
-check "missing original: message names the path" \
+lc_expect "missing original: 127" test "$(cat "$SCRATCH/s")" = 127
+lc_expect "missing original: message names the path" \
   grep -q "^losetup: cannot find the original losetup; tried: /nonexistent/losetup (not found)\$" "$SCRATCH/e"
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=/nonexistent/losetup \
   run_for "$SCRATCH/s" "$SCRATCH/e" "$LC" -a
-check "missing original, under its own name: 127" test "$(cat "$SCRATCH/s")" = 127
-check "missing original, under its own name: the message names losetup" \
+lc_expect "missing original, under its own name: 127" test "$(cat "$SCRATCH/s")" = 127
+lc_expect "missing original, under its own name: the message names losetup" \
   grep -qx "losetup: cannot find the original losetup; tried: /nonexistent/losetup (not found)" "$SCRATCH/e"
 
 printf '#!/bin/sh\necho never\n' >"$SCRATCH/noexec"
@@ -168,17 +168,17 @@ LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$SCRATCH/noexec \
 if [ "$(id -u)" -eq 0 ] && [ -x "$SCRATCH/noexec" ]; then
   unsupported "not executable: 126 (root can execute anything here)"
 else
-  check "not executable: 126 (got $(cat "$SCRATCH/s"))" test "$(cat "$SCRATCH/s")" = 126
-  check "not executable: message names the path" \
+  lc_expect "not executable: 126 (got $(cat "$SCRATCH/s"))" test "$(cat "$SCRATCH/s")" = 126
+  lc_expect "not executable: message names the path" \
     grep -q "cannot run the original losetup $SCRATCH/noexec" "$SCRATCH/e"
 fi
 
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$SCRATCH run_for "$SCRATCH/s" "$SCRATCH/e" "$WRAP" -a
-check "a directory: 126 (got $(cat "$SCRATCH/s"))" test "$(cat "$SCRATCH/s")" = 126
+lc_expect "a directory: 126 (got $(cat "$SCRATCH/s"))" test "$(cat "$SCRATCH/s")" = 126
 
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=bin/losetup run_for "$SCRATCH/s" "$SCRATCH/e" "$WRAP" -a
-check "a relative path: 127 (got $(cat "$SCRATCH/s"))" test "$(cat "$SCRATCH/s")" = 127
-check "a relative path: says so" grep -q "bin/losetup (not an absolute path)" "$SCRATCH/e"
+lc_expect "a relative path: 127 (got $(cat "$SCRATCH/s"))" test "$(cat "$SCRATCH/s")" = 127
+lc_expect "a relative path: says so" grep -q "bin/losetup (not an absolute path)" "$SCRATCH/e"
 
 # With nothing at any default place, every place is named.  /usr/sbin is
 # hidden in a private mount namespace only.
@@ -187,9 +187,9 @@ if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
   unshare -m sh -c 'mount -t tmpfs none /usr/sbin
     [ -L /sbin ] || mount -t tmpfs none /sbin
     "$1" -a >/dev/null 2>"$2"; echo $? >"$3"' sh "$WRAP" "$SCRATCH/e" "$SCRATCH/s"
-  check "no original anywhere: 127" test "$(cat "$SCRATCH/s")" = 127
+  lc_expect "no original anywhere: 127" test "$(cat "$SCRATCH/s")" = 127
   for p in $DEFAULT_ORIGINALS; do
-    check "no original anywhere: names $p" grep -qF "$p (not found)" "$SCRATCH/e"
+    lc_expect "no original anywhere: names $p" grep -qF "$p (not found)" "$SCRATCH/e"
   done
 else
   unsupported "no original anywhere (needs root and unshare -m)"

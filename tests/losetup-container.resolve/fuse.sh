@@ -9,7 +9,7 @@
 # row must be util-linux's own (the sysfs path), never /ct/a.img.
 
 . "$TESTS_SRCDIR/lib/lib.sh"
-need_unshare "FUSE backing files"
+lc_need_unshare "FUSE backing files"
 lc_init
 
 [ -c /dev/fuse ] || modprobe fuse 2>/dev/null
@@ -22,7 +22,7 @@ ROOT=$SCRATCH/root
 mkdir "$ROOT"
 L1=$SCRATCH/lower1 L2=$SCRATCH/lower2 M=$SCRATCH/m
 for l in "$L1" "$L2"; do
-  fs_mount tmpfs "$l" || { fail "mounting a tmpfs lower layer"; exit 0; }
+  lc_mount_new_fs tmpfs "$l" || { fail "mounting a tmpfs lower layer"; exit 0; }
 done
 # One directory, then one file, in each: the same inode numbers in both.
 mkdir "$L1/d" "$L2/sub"
@@ -44,39 +44,39 @@ if ! mountpoint -q "$M"; then
   exit 0
 fi
 
-check "fuse-overlayfs shows m/a.img and m/sub/a.img with one device and inode" \
-  test "$(file_id "$M/a.img")" = "$(file_id "$M/sub/a.img")"
-check "... and they are two files" \
-  test "$(file_id "$L1/a.img")" != "$(file_id "$L2/sub/a.img")"
+lc_expect "fuse-overlayfs shows m/a.img and m/sub/a.img with one device and inode" \
+  test "$(lc_file_id "$M/a.img")" = "$(lc_file_id "$M/sub/a.img")"
+lc_expect "... and they are two files" \
+  test "$(lc_file_id "$L1/a.img")" != "$(lc_file_id "$L2/sub/a.img")"
 
-ct_attach "$ROOT" "$M/a.img" "$M:/ct" -- "$UL" --show -f /ct/a.img \
+lc_ct_attach "$ROOT" "$M/a.img" "$M:/ct" -- "$UL" --show -f /ct/a.img \
   || { fail "attach /ct/a.img in container 1"; exit 0; }
 D=$DEV
 
 # Container 2 binds m/sub at /ct: /ct/a.img is lower 2's file.
-ct_list_dirs other "" "$M/sub:/ct"
+lc_ct_list other "" "$M/sub:/ct"
 O=$SCRATCH/out/other
-listed_ok "m/sub at /ct" other
-expect_back_file "util-linux shows the cut path" "$O.ul" "$D" /a.img
-expect_back_file "m/sub at /ct: util-linux's row, not the other file /ct/a.img" \
+lc_listed_ok "m/sub at /ct" other
+lc_expect_back_file "util-linux shows the cut path" "$O.ul" "$D" /a.img
+lc_expect_back_file "m/sub at /ct: util-linux's row, not the other file /ct/a.img" \
   "$O" "$D" /a.img
 
-ct_list_dirs other-debug LOSETUP_CONTAINER_DEBUG=1 "$M/sub:/ct"
+lc_ct_list other-debug LOSETUP_CONTAINER_DEBUG=1 "$M/sub:/ct"
 T=$SCRATCH/out/other-debug.err
-check "m/sub at /ct, trace: why the candidate is refused" \
+lc_expect "m/sub at /ct, trace: why the candidate is refused" \
   grep -q "^losetup-container: debug: $D: lo_file_name \"/ct/a.img\": refused: same device and inode, but on a file system (type 0x65735546) whose inode numbers prove nothing\$" "$T"
-expect_back_file "m/sub at /ct, trace: the same row" \
+lc_expect_back_file "m/sub at /ct, trace: the same row" \
   "$SCRATCH/out/other-debug" "$D" /a.img
 
 # Container 2 binds m at /ct, as container 1 did: /ct/a.img is the file,
 # but nothing proves it; the row is util-linux's here too.
-ct_list_dirs same "" "$M:/ct"
-listed_ok "m at /ct" same
-expect_back_file "m at /ct: util-linux's row" "$SCRATCH/out/same" "$D" \
-  "$(back_file "$SCRATCH/out/same.ul" "$D")"
+lc_ct_list same "" "$M:/ct"
+lc_listed_ok "m at /ct" same
+lc_expect_back_file "m at /ct: util-linux's row" "$SCRATCH/out/same" "$D" \
+  "$(lc_back_file "$SCRATCH/out/same.ul" "$D")"
 
 # On the host the sysfs path is cut too: the mount of m is a candidate.
 "$LC" -l -O NAME,BACK-FILE >"$SCRATCH/out/host" 2>"$SCRATCH/out/host.err"
 "$UL" -l -O NAME,BACK-FILE >"$SCRATCH/out/host.ul" 2>&1
-expect_back_file "host: util-linux's row" "$SCRATCH/out/host" "$D" \
-  "$(back_file "$SCRATCH/out/host.ul" "$D")"
+lc_expect_back_file "host: util-linux's row" "$SCRATCH/out/host" "$D" \
+  "$(lc_back_file "$SCRATCH/out/host.ul" "$D")"

@@ -11,7 +11,7 @@
 # directory after them: every device is found there.
 
 . "$TESTS_SRCDIR/lib/lib.sh"
-need_unshare "many mounts"
+lc_need_unshare "many mounts"
 lc_init
 
 if ! command -v strace >/dev/null 2>&1; then
@@ -21,7 +21,7 @@ fi
 
 MOUNTS=2000 DEVICES=8
 FS=$SCRATCH/fs
-fs_mount tmpfs "$FS" || { fail "mounting a tmpfs"; exit 0; }
+lc_mount_new_fs tmpfs "$FS" || { fail "mounting a tmpfs"; exit 0; }
 mkdir "$FS/pool" "$FS/other" "$FS/ct" "$FS/m" "$FS/p"
 
 # The devices, attached through a bind of the pool at $FS/ct in a
@@ -38,9 +38,9 @@ unshare -m --propagation private sh -c '
   sh "$FS" "$UL" >"$SCRATCH/devices" || { fail "attach in a container"; }
 while read -r d; do
   n=$("$UL" -n -O BACK-FILE "$d")
-  track "$d" "$FS/pool$n"
+  lc_record_device "$d" "$FS/pool$n"
 done <"$SCRATCH/devices"
-check "$DEVICES devices attached in the container" \
+lc_expect "$DEVICES devices attached in the container" \
   test "$(wc -l <"$SCRATCH/devices")" -eq $DEVICES
 
 # The namespace with the many mounts, held by a process of this script's
@@ -53,7 +53,7 @@ ns() { nsenter -t "$HOLD" -m -- "$@"; }
 ns sh -c 'i=0; while [ $i -lt "$2" ]; do mkdir "$1/m/$i" &&
   mount --bind "$1/other" "$1/m/$i" || exit 1; i=$((i + 1)); done' \
   sh "$FS" "$MOUNTS" || { fail "making $MOUNTS bind mounts"; exit 0; }
-check "$MOUNTS bind mounts in the namespace" \
+lc_expect "$MOUNTS bind mounts in the namespace" \
   test "$(ns grep -c " $FS/m/" /proc/self/mountinfo)" -eq $MOUNTS
 
 # list NAME [ENV...]: lists in the namespace under strace (stat-like and
@@ -83,25 +83,25 @@ twice() {
 
 list many
 while read -r d; do
-  expect_back_file "nothing holds $d's file: util-linux's row" \
-    "$SCRATCH/out/many" "$d" "$(back_file "$SCRATCH/out/many.ul" "$d")"
+  lc_expect_back_file "nothing holds $d's file: util-linux's row" \
+    "$SCRATCH/out/many" "$d" "$(lc_back_file "$SCRATCH/out/many.ul" "$d")"
 done <"$SCRATCH/devices"
 n=$(path_stats many | wc -l)
-check "stat() calls below the mounts: $n for $DEVICES devices and $MOUNTS mounts, at most $((DEVICES * 4))" \
+lc_expect "stat() calls below the mounts: $n for $DEVICES devices and $MOUNTS mounts, at most $((DEVICES * 4))" \
   test "$n" -le $((DEVICES * 4))
-check "each mount point looked at once at most" test -z "$(twice many)"
+lc_expect "each mount point looked at once at most" test -z "$(twice many)"
 
 list many-debug LOSETUP_CONTAINER_DEBUG=1
 # (Only the lines of this script's devices: other devices may come and go.)
 size=$(grep -E "^losetup-container: debug: ($(paste -s -d '|' "$SCRATCH/devices")): " \
          "$SCRATCH/out/many-debug.err" | wc -c)
-check "the trace: $size bytes for $DEVICES devices and $MOUNTS mounts, at most $((DEVICES * 2048))" \
+lc_expect "the trace: $size bytes for $DEVICES devices and $MOUNTS mounts, at most $((DEVICES * 2048))" \
   test "$size" -le $((DEVICES * 2048))
 hint=$(grep -m 1 ': hint: ' "$SCRATCH/out/many-debug.err")
-check "the hint names the $MOUNTS mounts of one root once (${#hint} bytes)" \
+lc_expect "the hint names the $MOUNTS mounts of one root once (${#hint} bytes)" \
   sh -c 'case $1 in *"\"$2/m/0\" (root \"/other\") and $(($3 - 1)) more mount points of it"*) exit 0;; esac; exit 1' \
   sh "$hint" "$FS" "$MOUNTS"
-check "the trace does not change the listing" test \
+lc_expect "the trace does not change the listing" test \
   "$(grep -F -f "$SCRATCH/devices" "$SCRATCH/out/many")" = \
   "$(grep -F -f "$SCRATCH/devices" "$SCRATCH/out/many-debug")"
 
@@ -125,7 +125,7 @@ unshare -m --propagation private sh -c '
 while read -r d; do
   n=$("$UL" -n -O BACK-MAJ:MIN,BACK-INO "$d" | awk '{ print $1 " " $2 }')
   for f in "$FS"/pool/file*.img; do
-    [ "$(file_id "$f")" = "$n" ] && track "$d" "$f"
+    [ "$(lc_file_id "$f")" = "$n" ] && lc_record_device "$d" "$f"
   done
 done <"$SCRATCH/file-devices"
 ns sh -c 'i=0; while [ $i -lt "$2" ]; do : >"$1/f/$i" &&
@@ -133,26 +133,26 @@ ns sh -c 'i=0; while [ $i -lt "$2" ]; do : >"$1/f/$i" &&
   sh "$FS" "$MOUNTS" || { fail "making $MOUNTS file bind mounts"; exit 0; }
 list files
 while read -r d; do
-  expect_back_file "$d, a bound file: util-linux's row" \
-    "$SCRATCH/out/files" "$d" "$(back_file "$SCRATCH/out/files.ul" "$d")"
+  lc_expect_back_file "$d, a bound file: util-linux's row" \
+    "$SCRATCH/out/files" "$d" "$(lc_back_file "$SCRATCH/out/files.ul" "$d")"
 done <"$SCRATCH/file-devices"
-check "bound files: each mount point looked at once at most" \
+lc_expect "bound files: each mount point looked at once at most" \
   test -z "$(twice files)"
 n=$(path_stats files | wc -l)
-check "bound files: stat() calls below the mounts: $n for $((DEVICES * 2)) devices and $((MOUNTS * 2)) mounts, at most $((DEVICES * 8))" \
+lc_expect "bound files: stat() calls below the mounts: $n for $((DEVICES * 2)) devices and $((MOUNTS * 2)) mounts, at most $((DEVICES * 8))" \
   test "$n" -le $((DEVICES * 8))
 
 # One bind of the pool directory after the others: each device is found.
 ns mount --bind "$FS/pool" "$FS/p" || fail "binding the pool"
 list found
 cat "$SCRATCH/devices" "$SCRATCH/file-devices" | while read -r d; do
-  f=$(back_file "$SCRATCH/out/found.ul" "$d")
+  f=$(lc_back_file "$SCRATCH/out/found.ul" "$d")
   case $f in
     /) ;;       # a bound file: sysfs "/" names no file below the pool
-    *) expect_back_file "$d: found below the pool's bind" \
+    *) lc_expect_back_file "$d: found below the pool's bind" \
          "$SCRATCH/out/found" "$d" "$FS/p$f" ;;
   esac
 done
 n=$(path_stats found | wc -l)
-check "stat() calls below the mounts when found: $n, at most $((DEVICES * 12))" \
+lc_expect "stat() calls below the mounts when found: $n, at most $((DEVICES * 12))" \
   test "$n" -le $((DEVICES * 12))

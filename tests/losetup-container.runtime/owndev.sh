@@ -33,18 +33,18 @@ in_image() {
     echo $? >"$SCRATCH/owndev.status" ) &
   n=0
   while [ ! -e "$OUT/ready" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
-  check "$LABEL: the container with its own /dev started" test -e "$OUT/ready"
+  lc_expect "$LABEL: the container with its own /dev started" test -e "$OUT/ready"
   truncate -s 1M "$POOL/late.img" "$SCRATCH/ct-pool/cut-$LABEL.img"
   LATE=$(sat_attach_new "$POOL/late.img") || LATE=
   # shellcheck disable=SC2016
   CUT=$(sat_attach_new "$SCRATCH/ct-pool/cut-$LABEL.img" \
-          in_container "$SCRATCH/ct" "$SCRATCH/ct-pool:/pool" -- \
+          lc_in_container "$SCRATCH/ct" "$SCRATCH/ct-pool:/pool" -- \
           sh -c 'exec "$0" "$2" "$1"' "$UL" "/pool/cut-$LABEL.img") || CUT=
-  check "$LABEL: two devices attached on the host after the start" \
+  lc_expect "$LABEL: two devices attached on the host after the start" \
     test -n "$LATE" -a -n "$CUT"
   : >"$OUT/go"
   wait
-  check "$LABEL: the start with its own /dev ran" \
+  lc_expect "$LABEL: the start with its own /dev ran" \
     test "$(cat "$SCRATCH/owndev.status")" = 0
   sat_mapped "$LABEL-owndev" "$POOL"
   sat_same_as_ul "$LABEL-owndev" "$POOL"
@@ -53,12 +53,12 @@ in_image() {
   case $version in
     2.3[0-9]|2.3[0-9].*)
       for d in "$LATE" "$CUT"; do
-        check "$LABEL, util-linux $version: $d without node is left out" \
+        lc_expect "$LABEL, util-linux $version: $d without node is left out" \
           sh -c '! grep -q "^$1 " "$2"' sh "$d" "$OUT/final.out"
       done ;;
     2.*)
       for row in "$LATE (lost) $POOL/late.img" "$CUT (lost) /cut-$LABEL.img"; do
-        check "$LABEL, util-linux $version: the row \"$row\"" \
+        lc_expect "$LABEL, util-linux $version: the row \"$row\"" \
           sh -c 'sed "s/   */ /" "$2" | grep -qxF "$1"' sh "$row" "$OUT/final.out"
       done ;;
     *) fail "$LABEL: util-linux's version in the image ($version)" ;;

@@ -14,7 +14,7 @@ sat_setup "$WHAT"
 CT=/var/lib/linstor-pools/pool1
 # in_image: the root read-only, then the restart with it so.
 in_image() {
-  check "$LABEL: the root is read-only in the container" \
+  lc_expect "$LABEL: the root is read-only in the container" \
     pod_run "$LABEL-probe" --read-only -- "$IMAGE" \
     sh -c '! touch /usr/local/sbin/lc-probe 2>/dev/null && ! touch /lc-probe 2>/dev/null'
   sat_restart "$CT" "$CT" start2 "the second start" --read-only

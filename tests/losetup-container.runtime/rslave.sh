@@ -38,8 +38,8 @@ in_image() {
     echo $? >"$SCRATCH/start1.status" ) &
   n=0
   while [ ! -e "$OUT/ready" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
-  check "$LABEL: the first container started" test -e "$OUT/ready"
-  fs_mount ext4 "$H/pool1"
+  lc_expect "$LABEL: the first container started" test -e "$OUT/ready"
+  lc_mount_new_fs ext4 "$H/pool1"
   case $? in
     0) ;;
     2) unsupported "$LABEL: ext4 (mkfs.ext4 or the kernel's ext4)"; : >"$OUT/go"; wait; return 0 ;;
@@ -48,7 +48,7 @@ in_image() {
   sat_create "$H/pool1" || fail "$LABEL: make the volumes"
   : >"$OUT/go"
   wait
-  check "$LABEL: the first start ran" test "$(cat "$SCRATCH/start1.status")" = 0
+  lc_expect "$LABEL: the first start ran" test "$(cat "$SCRATCH/start1.status")" = 0
   sat_devices "$LABEL-start1" "$H/pool1" || return 0
   sat_again "$LABEL-start2" "the second start" "$H/pool1" "$CT/pool1" \
     -v "$H:$CT:rslave" -v /dev:/dev -- "$IMAGE"

@@ -29,7 +29,7 @@ if [ -n "${LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS:-}" ]; then
   unsupported "$WHAT (LOSETUP_CONTAINER_SKIP_PACKAGING_TESTS is set)"
   exit 0
 fi
-need_unshare "$WHAT"
+lc_need_unshare "$WHAT"
 missing=$(roots_missing)
 if [ -n "$missing" ]; then
   unsupported "$WHAT (missing:$missing)"
@@ -51,7 +51,7 @@ trap 'roots_cleanup; lc_cleanup' EXIT
 roots_lock || exit 0
 READY=
 for suite in $SUITES; do
-  cached_root "$suite"
+  roots_cached "$suite"
   case $? in
     0) READY="$READY $suite" ;;
     2) unsupported "$suite: $GOT" ;;
@@ -63,7 +63,7 @@ roots_share
 
 for suite in $READY; do
   root=$CACHE/$suite-$ARCH
-  ref=$(ul_root_losetup "$root")
+  ref=$(ul_target_losetup "$root")
   if [ -z "$ref" ]; then
     fail "$suite: the root has util-linux losetup"
     continue
@@ -75,7 +75,7 @@ for suite in $READY; do
     status=$?
     sed -E "s/^(PASS|FAIL|UNSUPPORTED|UNTESTED): /\\1: $suite: /" \
       "$SCRATCH/$suite.$name"
-    check "$suite: $name.sh ends normally (status $status)" test $status = 0
+    lc_expect "$suite: $name.sh ends normally (status $status)" test $status = 0
   done
 done
 exit 0
