@@ -303,7 +303,6 @@ struct shared
 struct listing
 {
   struct loop_scan *scan;
-  unsigned int version;
   char **names;                 /* the /sys/block entries; NULL without */
   size_t n;                     /* entries, and slots */
   struct shared *sh;
@@ -660,6 +659,8 @@ read_entries (struct listing *l)
         l->names = x2nrealloc (l->names, &alloc, sizeof *l->names);
       l->names[l->n++] = xstrdup (name);
     }
+  if (errno != 0)
+    return -errno;
   if (l->names == NULL)
     /* /proc/partitions: read here, as losetup does (see DESIGN).  */
     while ((rc = loop_scan_next (l->scan, &f)) > 0)
@@ -686,13 +687,13 @@ free_listing (struct listing *l)
 {
   for (size_t i = 0; i < l->n; i++)
     {
-      if (l->sh->slots[i].private_text)
+      if (l->sh != NULL && l->sh->slots[i].private_text)
         free (l->sh->slots[i].f.sysfs_path);
       if (l->names != NULL)
         free (l->names[i]);
     }
   free (l->names);
-  if (l->sh->map_size > 0)
+  if (l->sh != NULL && l->sh->map_size > 0)
     munmap (l->sh, l->sh->map_size);
   else
     free (l->sh);
@@ -702,7 +703,7 @@ int
 list_backing_files (unsigned int version, void (*trace) (const char *line))
 {
   static char page[4096];
-  struct listing l = { .version = version, .trace = trace };
+  struct listing l = { .trace = trace };
   struct row *rows;
   size_t n = 0;
   int rc = 0;

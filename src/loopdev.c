@@ -568,10 +568,14 @@ loop_scan_next_name (struct loop_scan *scan)
 {
   struct dirent *d;
 
+  errno = 0;
   while (scan->sysblock != NULL && (d = readdir (scan->sysblock)) != NULL)
-    if (scan->genuine ? is_loop_name (d->d_name)
-        : strncmp (d->d_name, "loop", 4) == 0)
-      return d->d_name;
+    {
+      if (scan->genuine ? is_loop_name (d->d_name)
+          : strncmp (d->d_name, "loop", 4) == 0)
+        return d->d_name;
+      errno = 0;
+    }
   return NULL;
 }
 

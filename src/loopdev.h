@@ -65,8 +65,8 @@ struct loop_scan *loop_scan_open_dirs (const struct loop_scan_dirs *dirs,
                                        unsigned int version);
 
 /* Returns the name of the next /sys/block entry that may be a loop
-   device ("loop7"), valid until the next call, or NULL at the end and
-   when SCAN reads /proc/partitions.  */
+   device ("loop7"), valid until the next call, or NULL at the end (errno
+   0), on an error (errno set), and when SCAN reads /proc/partitions.  */
 const char *loop_scan_next_name (struct loop_scan *scan);
 
 /* Fills *F for the /sys/block entry NAME.  Returns 1 when util-linux

@@ -265,12 +265,12 @@ worker_marked (const char *key, const char *text)
       if (nl == NULL || sscanf (buf, "%jd %llu", &pid, &start) != 2
           || pid <= 0 || strcmp (nl + 1, text != NULL ? text : "") != 0)
         pid = 0;
-      /* Gone, or dead and not reaped: it waits no more.  */
+      /* Gone, or dead and not reaped: it waits no more.  The marker is
+         left for the next stall to replace: a listing changes nothing
+         else.  */
       state = pid > 0 ? process_state (pid, &now_start) : 0;
       if (state == 0 || state == 'Z' || state == 'X' || now_start != start)
         pid = 0;
-      if (pid == 0)
-        unlink (path);
     }
   free (path);
   return pid;

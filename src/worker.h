@@ -81,7 +81,7 @@ void worker_leave_marker (const struct worker *w, const char *key,
 
 /* Returns the process of an earlier listing that still waits on the item
    KEY, marked with the same TEXT, or 0.  A marker whose process is gone,
-   or whose TEXT differs, is removed.  */
+   or whose TEXT differs, counts for nothing (and is left as it is).  */
 pid_t worker_marked (const char *key, const char *text);
 
 #endif /* LC_WORKER_H */

@@ -98,25 +98,36 @@ lc_expect "a name with a newline: the message names it" \
   grep -q "^losetup: cannot find the original losetup; tried: .*$SCRATCH/new.*line.* (not found)\$" "$SCRATCH/r.err"
 
 # --- a hop count left in the environment ----------------------------------
-# LOSETUP_CONTAINER_HOPS is the program's own count of hand-overs to
-# script originals.  Whatever value the caller leaves in it, util-linux (a
-# compiled program) still runs, and sees the environment without it.
+# LOSETUP_CONTAINER_HOPS is the program's own count of hand-overs.  A value
+# the caller leaves in it can only end a chain sooner: below 3 (or not a
+# number) util-linux runs and sees the count one higher; from 3 on the
+# call ends with status 126 and the loop's message, and nothing runs.
 if [ -n "$UL" ]; then
-  for v in 3 99999999999999999999999 -1 abc ''; do
+  for v in -1 abc ''; do
     lc_same_output "LOSETUP_CONTAINER_HOPS='$v': losetup's own -V" \
       env LOSETUP_CONTAINER_HOPS="$v" "$OURS" -V -- "$UL" -V
   done
 else
   unsupported "a hop count left in the environment: util-linux losetup not found"
 fi
-FAKE_ORIGINAL_ENV=1 LOSETUP_CONTAINER_HOPS=99 \
+for v in 3 99999999999999999999999; do
+  FAKE_ORIGINAL_ENV=1 LOSETUP_CONTAINER_HOPS=$v \
+    LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$HELPERS/fake-original "$OURS" -a \
+    >"$SCRATCH/h.out" 2>"$SCRATCH/h.err"
+  st=$?
+  lc_expect "a hop count of $v left in the environment: status 126, nothing run" \
+    sh -c 'test "$1" = 126 && test ! -s "$2"' sh "$st" "$SCRATCH/h.out"
+  lc_expect "a hop count of $v left in the environment: the loop's message" \
+    grep -qx "losetup: the original losetup .*fake-original runs losetup-container again: a loop, stopped" "$SCRATCH/h.err"
+done
+FAKE_ORIGINAL_ENV=1 LOSETUP_CONTAINER_HOPS=2 \
   LOSETUP_CONTAINER_ORIGINAL_LOSETUP=$HELPERS/fake-original "$OURS" -a \
   >"$SCRATCH/h.out" 2>"$SCRATCH/h.err"
 st=$?
-lc_expect "a hop count left in the environment: the stand-in runs (status $st)" \
+lc_expect "a hop count of 2 left in the environment: the stand-in runs (status $st)" \
   test "$st" = 0
-lc_expect "a hop count left in the environment: taken out for a compiled original" \
-  sh -c '! grep -q "^env:LOSETUP_CONTAINER_HOPS" "$1"' sh "$SCRATCH/h.out"
+lc_expect "a hop count of 2 left in the environment: the stand-in sees 3" \
+  grep -qx "env:LOSETUP_CONTAINER_HOPS=3" "$SCRATCH/h.out"
 
 # --- the listing itself never needs the original ---------------------------
 LOSETUP_CONTAINER_ORIGINAL_LOSETUP=relative "$OURS" $LIST >"$SCRATCH/l.out" 2>"$SCRATCH/l.err"
