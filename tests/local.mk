@@ -77,6 +77,17 @@ tests_helpers_ul_has_SOURCES = tests/helpers/ul-has.c
 tests_helpers_ul_has_CPPFLAGS = $(src_libcore_a_CPPFLAGS) -I$(top_srcdir)/src
 tests_helpers_ul_has_LDADD = src/libcore.a lib/libgnu.a $(LIBINTL)
 
+# A FUSE server that stops answering, built only where libfuse 3 is found
+# (tests/losetup-container.hardening/silent-fuse.sh reports UNSUPPORTED
+# without it).
+if HAVE_FUSE3
+check_PROGRAMS += tests/helpers/silent-fuse
+tests_helpers_silent_fuse_SOURCES = tests/helpers/silent-fuse.c
+tests_helpers_silent_fuse_CPPFLAGS =
+tests_helpers_silent_fuse_CFLAGS = $(FUSE3_CFLAGS)
+tests_helpers_silent_fuse_LDADD = $(FUSE3_LIBS)
+endif
+
 # Whole folders: each area's .exp files and the scripts beside them, and
 # the shared helpers in tests/lib.
 EXTRA_DIST += \
