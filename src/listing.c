@@ -710,9 +710,9 @@ list_backing_files (unsigned int version, void (*trace) (const char *line))
 
   /* Neither /sys/block nor /proc/partitions: losetup lists nothing.  */
   l.scan = loop_scan_open (version);
-  if (l.scan == NULL)
+  if (l.scan == NULL && !loop_shortage (errno))
     return EXIT_SUCCESS;
-  rc = read_entries (&l);
+  rc = l.scan == NULL ? -errno : read_entries (&l);
   if (rc == 0)
     rc = read_and_answer (&l);
   loop_scan_close (l.scan);

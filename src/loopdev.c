@@ -154,10 +154,8 @@ loop_read_attribute (int dirfd, const char *path)
   return heap != NULL ? heap : xmemdup (first, len + 1);
 }
 
-/* Returns true when ERR says that the system ran short of descriptors
-   or memory: nothing is known of what was to be read.  */
-static bool
-shortage (int err)
+bool
+loop_shortage (int err)
 {
   return err == EMFILE || err == ENFILE || err == ENOMEM;
 }
@@ -168,7 +166,7 @@ scan_read_attribute (struct loop_scan *scan, int dirfd, const char *path)
 {
   char *text = loop_read_attribute (dirfd, path);
 
-  if (text == NULL && shortage (errno) && scan->shortage == 0)
+  if (text == NULL && loop_shortage (errno) && scan->shortage == 0)
     scan->shortage = errno;
   return text;
 }
@@ -457,7 +455,7 @@ judge_node (struct loop_scan *scan, struct loop_facts *f, const char *name,
   bool loop_block;
   long own;
 
-  if (shortage (err))
+  if (loop_shortage (err))
     {
       scan->shortage = err;
       return false;
@@ -546,7 +544,7 @@ facts_from_other (struct loop_scan *scan, struct loop_facts *f,
   snprintf (path, sizeof path, "%s/loop/backing_file", name);
   if (fstatat (scan->sysblock_fd, path, &st, 0) != 0)
     {
-      if (shortage (errno))
+      if (loop_shortage (errno))
         scan->shortage = errno;
       return false;
     }

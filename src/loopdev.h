@@ -84,6 +84,11 @@ int loop_scan_entry (struct loop_scan *scan, const char *name,
    only one that stat() shows to be the device /proc/partitions names.  */
 int loop_scan_next (struct loop_scan *scan, struct loop_facts *f);
 
+/* Returns true when ERR says that the system ran short of descriptors
+   or memory (EMFILE, ENFILE, ENOMEM): nothing is known of what was to be
+   read, which must never be taken for "no device".  */
+bool loop_shortage (int err);
+
 /* In a child process whose descriptors were closed: opens again the
    directories SCAN works through.  */
 void loop_scan_reopen (struct loop_scan *scan);
