@@ -20,6 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "xalloc.h"
+
 /* Closes every descriptor from LOW on: with close_range(2) where the
    kernel (5.9) and any seccomp filter allow it, else by one pass over
    /proc/self/fd.  Returns false when neither works.  */
@@ -236,21 +238,49 @@ worker_leave_marker (const struct worker *w, const char *key,
   free (tmp);
 }
 
+/* Returns true when there is a marker for KEY: the directory is read
+   once, so that a listing on a machine that once stalled costs no more
+   than one elsewhere.  */
+static bool
+has_marker (const char *key)
+{
+  static char **keys;
+  static size_t n_keys;
+  static bool read_once;
+
+  if (!read_once)
+    {
+      DIR *d = opendir (WORKER_MARKER_DIR);
+      struct dirent *e;
+      size_t alloc = 0;
+
+      while (d != NULL && (e = readdir (d)) != NULL)
+        {
+          if (n_keys == alloc)
+            keys = x2nrealloc (keys, &alloc, sizeof *keys);
+          keys[n_keys++] = xstrdup (e->d_name);
+        }
+      if (d != NULL)
+        closedir (d);
+      read_once = true;
+    }
+  for (size_t i = 0; i < n_keys; i++)
+    if (strcmp (keys[i], key) == 0)
+      return true;
+  return false;
+}
+
 pid_t
 worker_marked (const char *key, const char *text)
 {
-  static int markers = -1;      /* the directory exists: -1 not known */
   char buf[8192], *path, *nl;
   unsigned long long start, now_start = 0;
   intmax_t pid = 0;
   char state;
-  struct stat st;
   ssize_t n = -1;
   int fd;
 
-  if (markers < 0)
-    markers = stat (WORKER_MARKER_DIR, &st) == 0;
-  if (!markers || (path = marker_path (key, "")) == NULL)
+  if (!has_marker (key) || (path = marker_path (key, "")) == NULL)
     return 0;
   fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd >= 0)
