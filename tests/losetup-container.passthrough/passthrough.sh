@@ -8,6 +8,12 @@
 . "$TESTS_SRCDIR/lib/lib.sh"
 lc_init
 
+# The suite clears the program's variables, the count of hand-overs too:
+# a count left by the caller (a shell inside a chain) would end every
+# hand-over here with 126.
+lc_expect "the suite runs without LOSETUP_CONTAINER_HOPS" \
+  test -z "${LOSETUP_CONTAINER_HOPS+set}"
+
 FAKE=$HELPERS/fake-original
 # Called by the name "losetup", as when installed in its place, so that
 # util-linux's messages (which use argv[0]) read the same either way: both
