@@ -281,13 +281,6 @@ loop_scan_close (struct loop_scan *scan)
   free (scan);
 }
 
-/* Returns true when FACT holds for the util-linux release SCAN follows.  */
-static bool
-rule (const struct loop_scan *scan, enum ul_fact fact)
-{
-  return ul_has (scan->version, fact);
-}
-
 /* Returns true when NAME is "loop" followed by decimal digits only.  */
 static bool
 is_loop_name (const char *name)
@@ -364,7 +357,6 @@ loop_read_info (const struct loop_scan *scan, struct loop_facts *f)
   loop_copy_name (f->info.file_name, info.lo_file_name);
   f->info.dev = loop_decode_dev (info.lo_device);
   f->info.ino = info.lo_inode;
-  f->number = info.lo_number;
   f->info.valid = true;
   return true;
 }
@@ -465,13 +457,13 @@ judge_node (struct loop_scan *scan, struct loop_facts *f, const char *name,
   if (err != 0)
     {
       /* losetup finds the number of a /dev/loop/N device nowhere.  */
-      if (scan->dev_subdir || !rule (scan, UL_LOST_ROWS))
+      if (scan->dev_subdir || !ul_has (scan->version, UL_LOST_ROWS))
         return false;
       f->lost = true;
       return true;
     }
   loop_block = S_ISBLK (st.st_mode) && major (st.st_rdev) == LOOP_MAJOR;
-  if (!loop_block && !rule (scan, UL_NODE_ANY_TYPE))
+  if (!loop_block && !ul_has (scan->version, UL_NODE_ANY_TYPE))
     return false;
   if (st.st_rdev == 0)
     return false;
@@ -487,8 +479,8 @@ judge_node (struct loop_scan *scan, struct loop_facts *f, const char *name,
 }
 
 /* The kernel's /sys/block: entry NAME.  Returns true when the device is
-   listed, with F filled and *TEXT the malloc'd text to print (NULL:
-   unreadable); false when it is passed over.  */
+   listed, with F filled and *TEXT the text to print (NULL: unreadable);
+   false when it is passed over.  *TEXT is malloc'd either way.  */
 static bool
 facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
                     const char *name, char **text)
@@ -497,8 +489,6 @@ facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
   struct stat st;
 
   *text = NULL;
-  if (!is_loop_name (name))
-    return false;
   snprintf (path, sizeof path, "%s/loop/backing_file", name);
   /* The kernel's loop entries link to /sys/devices/virtual/block/NAME:
      read there.  Until a device has been found there, "not there" may
@@ -520,14 +510,9 @@ facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
   if (scan->virtual_dir < 0
       || (*text == NULL && errno == ENOENT && !scan->virtual_seen))
     *text = scan_read_attribute (scan, scan->sysblock_fd, path);
-  if ((*text == NULL && unbound (errno)) || !set_device (scan, f, name)
-      || !judge_node (scan, f, name, text))
-    {
-      free (*text);
-      *text = NULL;
-      return false;
-    }
-  return true;
+  if ((*text == NULL && unbound (errno)) || !set_device (scan, f, name))
+    return false;
+  return judge_node (scan, f, name, text);
 }
 
 /* Anything else mounted on /sys/block: losetup's procedure, step by step
@@ -541,8 +526,6 @@ facts_from_other (struct loop_scan *scan, struct loop_facts *f,
   struct stat st;
 
   *text = NULL;
-  if (strncmp (name, "loop", 4) != 0)
-    return false;
   snprintf (path, sizeof path, "%s/loop/backing_file", name);
   if (fstatat (scan->sysblock_fd, path, &st, 0) != 0)
     {
@@ -553,14 +536,9 @@ facts_from_other (struct loop_scan *scan, struct loop_facts *f,
   if (!set_device (scan, f, name))
     return false;
   *text = scan_read_attribute (scan, scan->sysblock_fd, path);
-  if ((*text == NULL && unbound (errno)) || !judge_node (scan, f, name, text)
-      || (*text == NULL && f->lost))
-    {
-      free (*text);
-      *text = NULL;
-      return false;
-    }
-  return true;
+  if (*text == NULL && unbound (errno))
+    return false;
+  return judge_node (scan, f, name, text) && (*text != NULL || !f->lost);
 }
 
 const char *
@@ -586,17 +564,11 @@ loop_scan_entry (struct loop_scan *scan, const char *name,
   scan->shortage = 0;
   listed = (scan->genuine ? facts_from_genuine (scan, f, name, &text)
             : facts_from_other (scan, f, name, &text));
-  if (scan->shortage != 0)
+  if (scan->shortage != 0 || !listed)
     {
-      if (listed)
-        free (text);
+      free (text);
       memset (f, 0, sizeof *f);
       return -scan->shortage;
-    }
-  if (!listed)
-    {
-      memset (f, 0, sizeof *f);
-      return 0;
     }
   if (text != NULL && *text == '\0')
     {
