@@ -7,32 +7,26 @@
    text of the device its /dev node stands for.
 
    DESIGN: a node is opened only once stat() has shown that it is the very
-   block device its /sys/block entry names (major 7, that entry's minor).
-   Opening a node whose minor has no device makes the kernel create one,
-   and util-linux, which never opens a node to list, creates nothing.  The
-   minor of loopN is N << part_shift, one shift for the whole driver: it is
-   learnt from the first `dev' attribute read and then costs nothing.  Any
-   other node (another loop device, a partition, a character node, a minor
-   with no device, or one that cannot be looked at) is never opened: its
-   row is util-linux's, by the rules of the installed release
-   (UL_NODE_ANY_TYPE, UL_LOST_ROWS in ulversions.h), read from sysfs.  The
-   scan itself never opens a node on the kernel's sysfs (loop_read_info
-   is called by the listing's worker, which may wait on a backing file);
-   only without /sys/block, where the ioctl is losetup's only source, is a
-   node opened here, and then one proven by /proc/partitions' numbers:
-   there the scan waits on a backing file's file system as losetup's
-   own does.
-
-   Running short of descriptors or memory (EMFILE, ENFILE, ENOMEM) while
-   reading an entry means "could not look", never "not bound": the scan
-   then reports the shortage (loop_scan_entry) instead of a row.
+   block device its /sys/block entry names (major 7, that entry's minor:
+   entry_minor).  Opening a node whose minor has no device makes the
+   kernel create one, and util-linux, which never opens a node to list,
+   creates nothing.  Any other node (another loop device, a partition, a
+   character node, a minor with no device, or one that cannot be looked
+   at) is never opened: its row is util-linux's, by the rules of the
+   installed release (UL_NODE_ANY_TYPE, UL_LOST_ROWS in ulversions.h),
+   read from sysfs.  The scan itself never opens a node on the kernel's
+   sysfs (loop_read_info is called by the listing's worker, which may wait
+   on a backing file); only without /sys/block, where the ioctl is
+   losetup's only source, is a node opened here, and then one proven by
+   /proc/partitions' numbers: there the scan waits on a backing file's
+   file system as losetup's own does.
 
    When /sys/block is the kernel's own sysfs, its entries are what they
    say: the text is read through /sys/devices/virtual/block, where the
    kernel's entries point (an unused device costs one openat), and the
-   node is looked at with one fstatat.  Anything else mounted there (a test rig, a hostile
-   container) gets losetup's own, slower procedure: look at the entry,
-   read every entry's `dev'.  */
+   node is looked at with one fstatat.  Anything else mounted there (a
+   test rig, a hostile container) gets losetup's own, slower procedure:
+   look at the entry, read every entry's `dev'.  */
 
 #include "system.h"
 
@@ -349,9 +343,8 @@ loop_read_info (const struct loop_scan *scan, struct loop_facts *f)
   rc = ioctl (fd, LOOP_GET_STATUS64, &info);
   /* Held only for its one ioctl: a losetup -d meanwhile detaches.  */
   close (fd);
-  /* ENXIO: detached meanwhile; ENOTTY ...  And the node was proven to be
-     this device; facts of another (a node replaced meanwhile) are never
-     taken.  */
+  /* A node replaced meanwhile answers for another device, whose facts
+     are never taken.  */
   if (rc != 0 || info.lo_number != f->entry_number)
     return false;
   loop_copy_name (f->info.file_name, info.lo_file_name);
@@ -428,18 +421,11 @@ other_device_text (struct loop_scan *scan, dev_t dev, char **text)
 
 /* Decides, for the bound entry NAME of F (F->device set) whose own text
    is *TEXT, whether util-linux lists it and with whose text, from a
-   stat() of the node alone.  Returns true when it is listed; *TEXT is
-   then the text to print (replaced when the node is another device).
-   Sets F->proven when the node is the entry's own block device, F->lost
-   when the node could not be looked at.
-
-   util-linux takes the number of the device it reports from the node,
-   whatever it is, and reads that device's sysfs entry; before 2.40 only
-   a block node of major 7 is looked at (is_loopdev), and a node that
-   cannot be looked at drops the entry; from 2.40 on any node gives its
-   number, and one that cannot be looked at is "lost", with the entry's
-   own number.  A node that is not a bound loop device (a partition, a
-   minor with no device) leaves the entry out.  */
+   stat() of the node alone, as util-linux does (see ulversions.c, and
+   UL_LOST_ROWS and UL_NODE_ANY_TYPE in ulversions.h).  Returns true when
+   it is listed; *TEXT is then the text to print (replaced when the node
+   is another device).  Sets F->proven when the node is the entry's own
+   block device, F->lost when the node could not be looked at.  */
 static bool
 judge_node (struct loop_scan *scan, struct loop_facts *f, const char *name,
             char **text)
