@@ -49,6 +49,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -847,53 +848,46 @@ index_subvolumes (struct resolver *r)
   qsort (r->sub_units, r->n_sub_units, sizeof *r->sub_units, compare_units);
 }
 
-/* Appends to the string in *BUF (*LEN bytes used, *SIZE allocated) the
-   trace text for the mount M that stands for SAME plain mounts.  */
+/* Prints to LIST the trace text for the mount M that stands for SAME
+   plain mounts.  */
 static void
-append_hint (char **buf, size_t *len, size_t *size,
-             const struct mount_entry *m, size_t same)
+print_hint (FILE *list, const struct mount_entry *m, size_t same)
 {
-  char *part = xasprintf ("%s %s (root %s)", *len > 0 ? "," : "",
-                          q (0, m->target), q (1, m->root ? m->root : ""));
-  char *more = same > 0 ? xasprintf (" and %zu more mount point%s of it",
-                                     same, same == 1 ? "" : "s") : NULL;
-  size_t plen = strlen (part), mlen = more ? strlen (more) : 0;
-
-  while (*size < *len + plen + mlen + 1)
-    *buf = x2nrealloc (*buf, size, 1);
-  memcpy (*buf + *len, part, plen);
-  if (more != NULL)
-    memcpy (*buf + *len + plen, more, mlen);
-  *len += plen + mlen;
-  (*buf)[*len] = '\0';
-  free (part);
-  free (more);
+  fprintf (list, "%s %s (root %s)", ftell (list) > 0 ? "," : "",
+           q (0, m->target), q (1, m->root ? m->root : ""));
+  if (same > 0)
+    fprintf (list, " and %zu more mount point%s of it", same,
+             same == 1 ? "" : "s");
 }
 
 /* Returns the list of mounts that hold device DEV for the trace's hint,
    built once for each device in a row (devices of one file system follow
-   one another): owned by R.  NULL when there is none.  */
+   one another): owned by R.  Empty when there is none.  */
 static const char *
 hint_mounts (struct resolver *r, dev_t dev)
 {
-  size_t lo, hi, len = 0, size = 0;
+  size_t lo, hi, size;
+  FILE *list;
 
   if (r->hint_built && r->hint_dev == dev)
     return r->hint;
   free (r->hint);
-  r->hint = NULL;
+  list = open_memstream (&r->hint, &size);
+  if (list == NULL)
+    xalloc_die ();
   units_of (r->units, r->n_units, dev, &lo, &hi);
   for (size_t k = lo; k < hi; k++)
-    append_hint (&r->hint, &len, &size, &r->mounts[r->units[k].i],
-                 r->info[r->units[k].i].same);
+    print_hint (list, &r->mounts[r->units[k].i], r->info[r->units[k].i].same);
   if (r->sub_indexed)
     {
       units_of (r->sub_units, r->n_sub_units, dev, &lo, &hi);
       for (size_t k = lo; k < hi; k++)
         if (r->mounts[r->sub_units[k].i].dev != dev)
-          append_hint (&r->hint, &len, &size, &r->mounts[r->sub_units[k].i],
-                       r->info[r->sub_units[k].i].same);
+          print_hint (list, &r->mounts[r->sub_units[k].i],
+                      r->info[r->sub_units[k].i].same);
     }
+  if (fclose (list) != 0)
+    xalloc_die ();
   r->hint_built = true;
   r->hint_dev = dev;
   return r->hint;
@@ -912,7 +906,7 @@ trace_hint (struct resolver *r, const struct resolve_input *in)
   if (r->ops.trace == NULL)
     return;
   list = hint_mounts (r, in->info->dev);
-  if (list != NULL)
+  if (*list != '\0')
     tracef (r, "%s: hint: %s needs the directory that holds %s, when that "
             "lies deeper below one of the mounts of the file's file "
             "system:%s", in->name, ENV_BIND_MOUNTS, q (0, in->sysfs_path),
