@@ -19,29 +19,17 @@
         mount point joined with the sysfs path, and with what follows the
         mount's root in it;
      5. the same mounts again, when the attaching container bound a parent
-        of the mount's root: the sysfs path is then a head, with which the
-        mount's root ends, and a tail; mount point joined with the tail,
-        or the mount point itself when the tail is empty (a file bound on
-        its own: sysfs shows "/" when the attaching container bound it);
-     6. btrfs mounts whose mount point stat() shows with the file's device
-        (a subvolume: the mount table has the file system's number): 4 and
-        5 for each.  Mount points are looked at only here and for a file
-        bound on its own (5), each once per run.
+        of the mount's root (try_mount_tails);
+     6. btrfs subvolumes: the mounts whose mount point stat() shows with
+        the file's device, 4 and 5 for each (try_subvolumes).
    Each candidate is proven by stat(): same device, same inode, on a file
    system whose inode numbers are unique (see inode_numbers_unique: not
    FUSE, 9p, SMB, NFS and their kin, where the row stays util-linux's).
-   The mount table is read once per run, and only for a device that 0 to
-   3 left.  Its cost does not grow with mounts times devices: the table
-   is indexed by device once; of the mounts of one file system and root
-   whose mount points reach them whole (nothing mounted on them, inside
-   them or over a directory above them), the first stands for all (a path
-   below any of them is the same file); each btrfs mount point that
-   stands for others is looked at once; the trace's list of mounts is
-   built once for each file system.
-   Nothing accepted: the caller prints what losetup prints.  A container
-   that bound a directory below what this one binds leaves no trace of the
-   missing middle of the path; the trace names the mounts under which it
-   lies, for LOSETUP_CONTAINER_BIND_MOUNTS.  */
+   The mount table is read once per run, only for a device that 0 to 3
+   left, and indexed once (index_mounts): its cost does not grow with
+   mounts times devices.  Nothing accepted: the caller prints what
+   losetup prints, and the trace says which mounts the path may lie below
+   (trace_hint).  */
 
 #include "system.h"
 
@@ -707,23 +695,25 @@ compare_units (const void *a, const void *b)
   return (x->i > y->i) - (x->i < y->i);
 }
 
+/* Orders mounts by file system, then root.  */
+static int
+compare_fs_root (const struct mount_entry *x, const struct mount_entry *y)
+{
+  if (x->dev != y->dev)
+    return x->dev < y->dev ? -1 : 1;
+  return strcmp (x->root ? x->root : "", y->root ? y->root : "");
+}
+
 /* Orders mount indices by file system, root, then place in the table.  */
 static const struct mount_entry *sort_mounts;
 
 static int
 compare_roots (const void *a, const void *b)
 {
-  const struct mount_entry *x = &sort_mounts[*(const size_t *) a];
-  const struct mount_entry *y = &sort_mounts[*(const size_t *) b];
-  int c;
+  size_t i = *(const size_t *) a, j = *(const size_t *) b;
+  int c = compare_fs_root (&sort_mounts[i], &sort_mounts[j]);
 
-  if (x->dev != y->dev)
-    return x->dev < y->dev ? -1 : 1;
-  c = strcmp (x->root ? x->root : "", y->root ? y->root : "");
-  if (c != 0)
-    return c;
-  return (*(const size_t *) a > *(const size_t *) b)
-    - (*(const size_t *) a < *(const size_t *) b);
+  return c != 0 ? c : (i > j) - (i < j);
 }
 
 /* Marks as a repeat each plain mount of the same file system and root as
@@ -742,10 +732,8 @@ mark_repeats (struct resolver *r)
   qsort (v, n, sizeof *v, compare_roots);
   for (size_t k = 0, first = 0; k < n; k++)
     {
-      const struct mount_entry *a = &r->mounts[v[first]];
-      const struct mount_entry *b = &r->mounts[v[k]];
-      if (k > first && a->dev == b->dev
-          && strcmp (a->root ? a->root : "", b->root ? b->root : "") == 0)
+      if (k > first
+          && compare_fs_root (&r->mounts[v[first]], &r->mounts[v[k]]) == 0)
         {
           r->info[v[k]].repeat = true;
           r->info[v[first]].same++;
