@@ -76,12 +76,11 @@ struct resolver
   struct mount_info *info;      /* per mount, once loaded */
   struct unit *units;           /* the mounts tried, by table device */
   size_t n_units;
-  struct unit *sub_units;       /* btrfs ones, by stat()'s device */
-  size_t n_sub_units;
-  bool sub_indexed;             /* their mount points were looked at */
-  char *hint;                   /* the trace's list of mounts... */
+  struct unit *sub_units;       /* btrfs ones, by stat()'s device, once
+                                   their mount points were looked at */
+  size_t n_sub_units;           /* before that, the btrfs mounts */
+  char *hint;                   /* the trace's list of mounts, or NULL */
   dev_t hint_dev;               /* ... for this device */
-  bool hint_built;
   dev_t *unprovable_devs;       /* devices on a file system whose inode
                                    numbers prove nothing */
   size_t n_unprovable;
@@ -809,9 +808,8 @@ load_mounts (struct resolver *r)
 static void
 index_subvolumes (struct resolver *r)
 {
-  if (r->sub_indexed)
+  if (r->sub_units != NULL)
     return;
-  r->sub_indexed = true;
   r->sub_units = xnmalloc (r->n_sub_units, sizeof *r->sub_units);
   r->n_sub_units = 0;
   for (size_t k = 0; k < r->n_units; k++)
@@ -857,7 +855,7 @@ hint_mounts (struct resolver *r, dev_t dev)
   size_t lo, hi, size;
   FILE *list;
 
-  if (r->hint_built && r->hint_dev == dev)
+  if (r->hint != NULL && r->hint_dev == dev)
     return r->hint;
   free (r->hint);
   list = open_memstream (&r->hint, &size);
@@ -866,7 +864,7 @@ hint_mounts (struct resolver *r, dev_t dev)
   units_of (r->units, r->n_units, dev, &lo, &hi);
   for (size_t k = lo; k < hi; k++)
     print_hint (list, &r->mounts[r->units[k].i], r->info[r->units[k].i].same);
-  if (r->sub_indexed)
+  if (r->sub_units != NULL)
     {
       units_of (r->sub_units, r->n_sub_units, dev, &lo, &hi);
       for (size_t k = lo; k < hi; k++)
@@ -876,7 +874,6 @@ hint_mounts (struct resolver *r, dev_t dev)
     }
   if (fclose (list) != 0)
     xalloc_die ();
-  r->hint_built = true;
   r->hint_dev = dev;
   return r->hint;
 }
