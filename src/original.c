@@ -3,15 +3,10 @@
 
    Every call that is not intercepted ends here: the process image is
    replaced by the original losetup with the same argv (argv[0] included)
-   and the same environment, so its output, exit status and signals are the
-   caller's to see, with no child process in between.
-
-   An original that leads back here (a script that runs this program
-   again, directly or through another shim, compiled or not) would make
-   that an endless chain of execs in one process.  The chain is counted
-   in the environment (ENV_HOPS), set on every hand-over: util-linux
-   losetup reads no such variable and runs no other program, so the one
-   variable added changes nothing it does.  */
+   and the same environment, ENV_HOPS aside (original.h), so its output,
+   exit status and signals are the caller's to see, with no child process
+   in between.  util-linux losetup reads no such variable and runs no
+   other program: the one variable added changes nothing it does.  */
 
 #include "system.h"
 

@@ -246,14 +246,10 @@ join (struct resolver *r, const char *dir, size_t dirlen, const char *suffix)
           which repeats across btrfs subvolumes and on servers that
           re-export FUSE; AFS, Coda, OrangeFS and vboxsf: numbers hashed
           or chosen by the server or host.
-   statfs() tells the file system; it is asked only for a candidate that
-   would change the path (the sysfs path itself is util-linux's row
-   anyway), and stat() is asked again after it, so that the device and
-   inode accepted are those seen after the file system.  On a file
-   system that is out, no candidate is proof: the row is util-linux's,
-   the sysfs path.  The kernel offers no stronger fact for a
-   loop device's file there (its node id, or a file handle, is nowhere in
-   sysfs or the ioctl).  */
+   statfs() is asked only for a candidate that would change the path,
+   with stat() again after it (prove).  The kernel offers no stronger fact
+   for a loop device's file on a file system that is out (its node id, or
+   a file handle, is nowhere in sysfs or the ioctl).  */
 bool
 inode_numbers_unique (unsigned long fs_type)
 {
@@ -290,7 +286,9 @@ known_unprovable (const struct resolver *r, dev_t dev)
 
 /* Returns PATH, which stat() showed with IN's device and inode, when its
    file system's inode numbers prove it to be IN's backing file; else NULL,
-   and then no candidate of this device is proof.  */
+   and then no candidate of this device is proof.  PATH is looked at
+   again, file system first: the device and inode accepted are those seen
+   after it.  */
 static const char *
 prove (struct resolver *r, const struct resolve_input *in, const char *what,
        const char *path)
