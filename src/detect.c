@@ -177,40 +177,26 @@ columns_in (unsigned int version, int argc, char *const *argv,
   return !other && columns != NULL;
 }
 
-/* Stores the spans of ul_detection_spans in SPANS and, for each, whether
-   its losetup takes ARGV for the request in VERDICTS, parsing ARGV once
-   per span; calls PREPARE as is_list_request_at_run_time says.  Returns
-   the number of spans.  */
-static size_t
-span_verdicts (int argc, char *const *argv, void (*prepare) (void),
-               unsigned int *spans, bool *verdicts)
-{
-  const char *columns[UL_DETECTION_SPANS_MAX];
-  size_t n = ul_detection_spans (spans);
-  bool any = false;
-
-  for (size_t i = 0; i < n; i++)
-    {
-      verdicts[i] = columns_in (spans[i], argc, argv, &columns[i]);
-      any = any || verdicts[i];
-    }
-  if (any && prepare != NULL)
-    prepare ();
-  for (size_t i = 0; i < n; i++)
-    verdicts[i] = (verdicts[i]
-                   && columns_are_name_back_file_in (spans[i], columns[i]));
-  return n;
-}
-
 bool
 is_list_request_at_run_time (int argc, char *const *argv,
                              void (*prepare) (void),
                              unsigned int (*version) (void))
 {
   unsigned int spans[UL_DETECTION_SPANS_MAX], v;
-  bool verdicts[UL_DETECTION_SPANS_MAX];
-  size_t n = span_verdicts (argc, argv, prepare, spans, verdicts), i;
+  const char *columns[UL_DETECTION_SPANS_MAX];
+  bool verdicts[UL_DETECTION_SPANS_MAX], any = false;
+  size_t n = ul_detection_spans (spans), i;
 
+  for (i = 0; i < n; i++)
+    {
+      verdicts[i] = columns_in (spans[i], argc, argv, &columns[i]);
+      any = any || verdicts[i];
+    }
+  if (any && prepare != NULL)
+    prepare ();
+  for (i = 0; i < n; i++)
+    verdicts[i] = (verdicts[i]
+                   && columns_are_name_back_file_in (spans[i], columns[i]));
   /* Most calls read the same in every version: then the version is not
      needed, nor the library that tells it.  */
   for (i = 1; i < n && verdicts[i] == verdicts[0]; i++)
