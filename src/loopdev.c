@@ -107,10 +107,10 @@ loop_copy_name (char *out, const unsigned char *raw)
 char *
 loop_read_attribute (int dirfd, const char *path)
 {
-  /* A sysfs attribute is at most a page; read it whole in one call when
-     it fits, as the kernel renders it at once.  It is read on the stack
-     and copied to its size: a listing keeps every device's text.  */
-  char first[8192];
+  /* Read whole in one call when it fits, as the kernel renders it at
+     once; on the stack, and copied to its size: a listing keeps every
+     device's text.  */
+  char first[8192], *buf;
   char *heap = NULL;            /* once it does not fit FIRST */
   size_t size = sizeof first, len = 0;
   int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -119,8 +119,10 @@ loop_read_attribute (int dirfd, const char *path)
     return NULL;
   for (;;)
     {
-      char *buf = heap != NULL ? heap : first;
-      ssize_t n = read (fd, buf + len, size - len - 1);
+      ssize_t n;
+
+      buf = heap != NULL ? heap : first;
+      n = read (fd, buf + len, size - len - 1);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0 || len + n >= LOOP_ATTRIBUTE_MAX)
@@ -139,12 +141,9 @@ loop_read_attribute (int dirfd, const char *path)
       heap = x2realloc (heap, &size);
     }
   close (fd);
-  {
-    char *buf = heap != NULL ? heap : first;
-    if (len > 0 && buf[len - 1] == '\n')
-      len--;
-    buf[len] = '\0';
-  }
+  if (len > 0 && buf[len - 1] == '\n')
+    len--;
+  buf[len] = '\0';
   return heap != NULL ? heap : xmemdup (first, len + 1);
 }
 
