@@ -463,18 +463,17 @@ judge_node (struct loop_scan *scan, struct loop_facts *f, const char *name,
   return other_device_text (scan, st.st_rdev, text);
 }
 
-/* The kernel's /sys/block: entry NAME.  Returns true when the device is
-   listed, with F filled and *TEXT the text to print (NULL: unreadable);
-   false when it is passed over.  *TEXT is malloc'd either way.  */
+/* The kernel's /sys/block: entry NAME, whose loop/backing_file is PATH.
+   Returns true when the device is listed, with F filled and *TEXT the
+   text to print (NULL: unreadable); false when it is passed over.  *TEXT
+   is malloc'd either way.  */
 static bool
 facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
-                    const char *name, char **text)
+                    const char *name, const char *path, char **text)
 {
-  char path[NAME_MAX + sizeof "/loop/backing_file"];
   struct stat st;
 
   *text = NULL;
-  snprintf (path, sizeof path, "%s/loop/backing_file", name);
   /* The kernel's loop entries link to /sys/devices/virtual/block/NAME:
      read there.  Until a device has been found there, "not there" may
      mean another layout: the first miss looks for the entry itself (an
@@ -505,13 +504,11 @@ facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
    Returns as facts_from_genuine.  */
 static bool
 facts_from_other (struct loop_scan *scan, struct loop_facts *f,
-                  const char *name, char **text)
+                  const char *name, const char *path, char **text)
 {
-  char path[NAME_MAX + sizeof "/loop/backing_file"];
   struct stat st;
 
   *text = NULL;
-  snprintf (path, sizeof path, "%s/loop/backing_file", name);
   if (fstatat (scan->sysblock_fd, path, &st, 0) != 0)
     {
       if (shortage (errno))
@@ -542,13 +539,14 @@ int
 loop_scan_entry (struct loop_scan *scan, const char *name,
                  struct loop_facts *f)
 {
-  char *text;
+  char path[NAME_MAX + sizeof "/loop/backing_file"], *text;
   bool listed;
 
   memset (f, 0, sizeof *f);
   scan->shortage = 0;
-  listed = (scan->genuine ? facts_from_genuine (scan, f, name, &text)
-            : facts_from_other (scan, f, name, &text));
+  snprintf (path, sizeof path, "%s/loop/backing_file", name);
+  listed = (scan->genuine ? facts_from_genuine (scan, f, name, path, &text)
+            : facts_from_other (scan, f, name, path, &text));
   if (scan->shortage != 0 || !listed)
     {
       free (text);
