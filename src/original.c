@@ -208,14 +208,6 @@ report_nothing_usable (const struct lookup *lk)
   free (list);
 }
 
-/* Returns true when LOSETUP_CONTAINER_ORIGINAL_LOSETUP names this
-   program itself (a way back here with no exec at all).  */
-static bool
-named_self (const struct lookup *lk)
-{
-  return original_named () != NULL && lk->n == 1 && lk->verdict[0] == V_SELF;
-}
-
 int
 original_exec (char *const *argv)
 {
@@ -227,7 +219,8 @@ original_exec (char *const *argv)
   if (lk.chosen == NULL)
     {
       init_ctype_and_messages ();
-      if (named_self (&lk))
+      /* The variable names this program: a way back here with no exec.  */
+      if (original_named () != NULL && lk.verdict[0] == V_SELF)
         {
           error (0, 0, _("the original losetup %s is losetup-container itself"),
                  shown (lk.path[0]));
