@@ -642,18 +642,17 @@ static void
 mark_plain (struct resolver *r)
 {
   size_t n = r->n_mounts;
-  struct target_key *keys = xcalloc (n, sizeof *keys), **own;
+  struct target_key *keys = xcalloc (n, sizeof *keys);
+  struct target_key **own = xcalloc (n, sizeof *own);
   size_t *cover = xcalloc (n, sizeof *cover);
   int (*by_id)[2] = xnmalloc (n, sizeof *by_id);
   Hash_table *targets = hash_xinitialize (n, NULL, target_hash,
                                           target_equal, NULL);
 
-  own = xnmalloc (n, sizeof *own);
   for (size_t i = 0; i < n; i++)
     {
       by_id[i][0] = r->mounts[i].id;
       by_id[i][1] = i;
-      own[i] = NULL;
       if (!usable_mount (&r->mounts[i]))
         continue;
       keys[i].path = r->mounts[i].target;
