@@ -32,46 +32,17 @@ enum
   OPT_REMOVE
 };
 
-/* losetup's short options, each with the fact of ulversions.h that must
-   hold for the option to exist, and ARG_FACT, the one that must hold for
-   it to take the argument HAS_ARG says (else it takes none).  */
-static const struct
-{
-  char name;
-  int has_arg;
-  enum ul_fact fact;
-  enum ul_fact arg_fact;
-} short_options[] = {
-  {'a', no_argument, UL_ALWAYS, UL_ALWAYS},
-  {'b', required_argument, UL_ALWAYS, UL_ALWAYS},
-  {'c', required_argument, UL_ALWAYS, UL_CAPACITY_DETACH_ARGUMENT},
-  {'d', required_argument, UL_ALWAYS, UL_CAPACITY_DETACH_ARGUMENT},
-  {'D', no_argument, UL_ALWAYS, UL_ALWAYS},
-  {'f', no_argument, UL_ALWAYS, UL_ALWAYS},
-  {'h', no_argument, UL_ALWAYS, UL_ALWAYS},
-  {'j', required_argument, UL_ALWAYS, UL_ALWAYS},
-  {'J', no_argument, UL_ALWAYS, UL_ALWAYS},
-  {'l', no_argument, UL_ALWAYS, UL_ALWAYS},
-  {'L', no_argument, UL_ALWAYS, UL_ALWAYS},
-  {'n', no_argument, UL_ALWAYS, UL_ALWAYS},
-  {'o', required_argument, UL_ALWAYS, UL_ALWAYS},
-  {'O', required_argument, UL_ALWAYS, UL_ALWAYS},
-  {'P', no_argument, UL_ALWAYS, UL_ALWAYS},
-  {'r', no_argument, UL_ALWAYS, UL_ALWAYS},
-  {'v', no_argument, UL_VERBOSE_OPTION, UL_ALWAYS},
-  {'V', no_argument, UL_ALWAYS, UL_ALWAYS},
-};
-
-#define N_SHORT_OPTIONS (sizeof short_options / sizeof *short_options)
-
-/* losetup's long options, with the facts of ulversions.h as for the
-   short options.  */
+/* losetup's options, each with the fact of ulversions.h that must hold
+   for the option to exist, and ARG_FACT, the one that must hold for it
+   to take the argument OPT.has_arg says (else it takes none).  An option
+   whose value is a character is also that short option: every short
+   option of losetup has a long twin.  */
 static const struct
 {
   struct option opt;
   enum ul_fact fact;
   enum ul_fact arg_fact;
-} long_options[] = {
+} options[] = {
   {{"all", no_argument, NULL, 'a'}, UL_ALWAYS, UL_ALWAYS},
   {{"set-capacity", required_argument, NULL, 'c'}, UL_ALWAYS,
    UL_CAPACITY_DETACH_ARGUMENT},
@@ -103,14 +74,14 @@ static const struct
   {{"remove", no_argument, NULL, OPT_REMOVE}, UL_REMOVE_OPTION, UL_ALWAYS},
 };
 
-#define N_LONG_OPTIONS (sizeof long_options / sizeof *long_options)
+#define N_OPTIONS (sizeof options / sizeof *options)
 
 /* The option grammar of one version, as getopt_long takes it: each short
    option with up to two colons.  */
 struct grammar
 {
-  char short_options[3 * N_SHORT_OPTIONS + 1];
-  struct option long_options[N_LONG_OPTIONS + 1];
+  char short_options[3 * N_OPTIONS + 1];
+  struct option long_options[N_OPTIONS + 1];
 };
 
 /* Fills *G with losetup's options in util-linux VERSION.  */
@@ -120,26 +91,23 @@ grammar_for (unsigned int version, struct grammar *g)
   char *out = g->short_options;
   size_t n = 0;
 
-  for (size_t i = 0; i < N_SHORT_OPTIONS; i++)
-    if (ul_has (version, short_options[i].fact))
+  for (size_t i = 0; i < N_OPTIONS; i++)
+    if (ul_has (version, options[i].fact))
       {
-        int has_arg = (ul_has (version, short_options[i].arg_fact)
-                       ? short_options[i].has_arg : no_argument);
-        *out++ = short_options[i].name;
-        if (has_arg != no_argument)
+        struct option *o = &g->long_options[n++];
+
+        *o = options[i].opt;
+        if (!ul_has (version, options[i].arg_fact))
+          o->has_arg = no_argument;
+        if (o->val > CHAR_MAX)
+          continue;
+        *out++ = o->val;
+        if (o->has_arg != no_argument)
           *out++ = ':';
-        if (has_arg == optional_argument)
+        if (o->has_arg == optional_argument)
           *out++ = ':';
       }
   *out = '\0';
-  for (size_t i = 0; i < N_LONG_OPTIONS; i++)
-    if (ul_has (version, long_options[i].fact))
-      {
-        g->long_options[n] = long_options[i].opt;
-        if (!ul_has (version, long_options[i].arg_fact))
-          g->long_options[n].has_arg = no_argument;
-        n++;
-      }
   memset (&g->long_options[n], 0, sizeof g->long_options[n]);
 }
 
@@ -209,40 +177,26 @@ columns_in (unsigned int version, int argc, char *const *argv,
   return !other && columns != NULL;
 }
 
-/* Stores the spans of ul_detection_spans in SPANS and, for each, whether
-   its losetup takes ARGV for the request in VERDICTS, parsing ARGV once
-   per span; calls PREPARE as is_list_request_at_run_time says.  Returns
-   the number of spans.  */
-static size_t
-span_verdicts (int argc, char *const *argv, void (*prepare) (void),
-               unsigned int *spans, bool *verdicts)
-{
-  const char *columns[UL_DETECTION_SPANS_MAX];
-  size_t n = ul_detection_spans (spans);
-  bool any = false;
-
-  for (size_t i = 0; i < n; i++)
-    {
-      verdicts[i] = columns_in (spans[i], argc, argv, &columns[i]);
-      any = any || verdicts[i];
-    }
-  if (any && prepare != NULL)
-    prepare ();
-  for (size_t i = 0; i < n; i++)
-    verdicts[i] = (verdicts[i]
-                   && columns_are_name_back_file_in (spans[i], columns[i]));
-  return n;
-}
-
 bool
 is_list_request_at_run_time (int argc, char *const *argv,
                              void (*prepare) (void),
                              unsigned int (*version) (void))
 {
   unsigned int spans[UL_DETECTION_SPANS_MAX], v;
-  bool verdicts[UL_DETECTION_SPANS_MAX];
-  size_t n = span_verdicts (argc, argv, prepare, spans, verdicts), i;
+  const char *columns[UL_DETECTION_SPANS_MAX];
+  bool verdicts[UL_DETECTION_SPANS_MAX], any = false;
+  size_t n = ul_detection_spans (spans), i;
 
+  for (i = 0; i < n; i++)
+    {
+      verdicts[i] = columns_in (spans[i], argc, argv, &columns[i]);
+      any = any || verdicts[i];
+    }
+  if (any && prepare != NULL)
+    prepare ();
+  for (i = 0; i < n; i++)
+    verdicts[i] = (verdicts[i]
+                   && columns_are_name_back_file_in (spans[i], columns[i]));
   /* Most calls read the same in every version: then the version is not
      needed, nor the library that tells it.  */
   for (i = 1; i < n && verdicts[i] == verdicts[0]; i++)

@@ -11,34 +11,19 @@
 
 #include <dlfcn.h>
 
-/* Opens SONAME with dlopen() and stores the address of each of the N
-   functions in SYMS in its slot.  Returns the handle, or NULL when the
-   library or a function is missing, with dlerror()'s reason in *WHY.  */
-static void *
-load (const char *soname, const struct dynlib_sym *syms, size_t n,
-      const char **why)
-{
-  void *h = dlopen (soname, RTLD_NOW | RTLD_LOCAL);
-
-  if (h == NULL)
-    {
-      *why = dlerror ();
-      return NULL;
-    }
-  for (size_t i = 0; i < n; i++)
-    if ((*syms[i].slot = dlsym (h, syms[i].name)) == NULL)
-      {
-        /* Not closed: dlclose would free the reason.  */
-        *why = dlerror ();
-        return NULL;
-      }
-  return h;
-}
-
 bool
 dynlib_open (struct dynlib *lib, const char **why)
 {
-  if (lib->handle == NULL)
-    lib->handle = load (lib->soname, lib->syms, lib->n, why);
-  return lib->handle != NULL;
+  void *h;
+
+  if (lib->handle != NULL)
+    return true;
+  h = dlopen (lib->soname, RTLD_NOW | RTLD_LOCAL);
+  for (size_t i = 0; h != NULL && i < lib->n; i++)
+    if ((*lib->syms[i].slot = dlsym (h, lib->syms[i].name)) == NULL)
+      h = NULL;                 /* not closed: dlclose would free the reason */
+  if (h == NULL)
+    *why = dlerror ();
+  lib->handle = h;
+  return h != NULL;
 }

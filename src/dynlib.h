@@ -43,14 +43,11 @@ struct dynlib_sym
 
 /* DYNLIB_NOTE (FEATURE, DESCRIPTION, PRIORITY, SONAME), at file scope,
    records in the program's ".note.dlopen" section that it may dlopen
-   SONAME, in the "ELF dlopen metadata" format of the package-notes
-   specification (an ELF note of owner "FDO" and type 0x407c0c0a whose
-   text is a JSON array of objects naming the feature, what it is for,
-   how much it is needed, "required", "recommended" or "suggested", and
-   the library's sonames).  Packaging tools read it to add the library to
-   the package's dependencies, as they do for libraries linked.  All four
-   are string literals without '"' or '\\'; write the note next to the
-   dlopen of SONAME, once for each library.  */
+   SONAME (the package-notes specification's "ELF dlopen metadata"), so
+   that packaging tools add the library to the package's dependencies as
+   they do for libraries linked.  PRIORITY is "required", "recommended"
+   or "suggested"; all four are string literals without '"' or '\\'.
+   Write the note next to the dlopen of SONAME, once for each library.  */
 #define DYNLIB_NOTE(feature, description, priority, soname) \
   DYNLIB_NOTE_AT_ (DYNLIB_CAT_ (dynlib_note_, __LINE__), \
                    "[{\"feature\":\"" feature "\",\"description\":\"" \

@@ -10,14 +10,10 @@
 void
 init_ctype_and_messages (void)
 {
-  /* Only what is used: character classes (escaping, column widths, the
-     column names) and messages.  Loading all of LC_ALL costs a file
-     each for a dozen categories.  */
+  /* Not LC_ALL: loading it costs a file each for a dozen categories.  */
   setlocale (LC_CTYPE, "");
   setlocale (LC_MESSAGES, "");
   bindtextdomain (PACKAGE, LOCALEDIR);
   textdomain (PACKAGE);
-  /* util-linux's messages from util-linux's catalog, found where
-     losetup itself finds it: translated exactly when losetup's are.  */
   bindtextdomain (UL_DOMAIN, UL_LOCALEDIR);
 }

@@ -7,32 +7,26 @@
    text of the device its /dev node stands for.
 
    DESIGN: a node is opened only once stat() has shown that it is the very
-   block device its /sys/block entry names (major 7, that entry's minor).
-   Opening a node whose minor has no device makes the kernel create one,
-   and util-linux, which never opens a node to list, creates nothing.  The
-   minor of loopN is N << part_shift, one shift for the whole driver: it is
-   learnt from the first `dev' attribute read and then costs nothing.  Any
-   other node (another loop device, a partition, a character node, a minor
-   with no device, or one that cannot be looked at) is never opened: its
-   row is util-linux's, by the rules of the installed release
-   (UL_NODE_ANY_TYPE, UL_LOST_ROWS in ulversions.h), read from sysfs.  The
-   scan itself never opens a node on the kernel's sysfs (loop_read_info
-   is called by the listing's worker, which may wait on a backing file);
-   only without /sys/block, where the ioctl is losetup's only source, is a
-   node opened here, and then one proven by /proc/partitions' numbers:
-   there the scan waits on a backing file's file system as losetup's
-   own does.
-
-   Running short of descriptors or memory (EMFILE, ENFILE, ENOMEM) while
-   reading an entry means "could not look", never "not bound": the scan
-   then reports the shortage (loop_scan_entry) instead of a row.
+   block device its /sys/block entry names (major 7, that entry's minor:
+   entry_minor).  Opening a node whose minor has no device makes the
+   kernel create one, and util-linux, which never opens a node to list,
+   creates nothing.  Any other node (another loop device, a partition, a
+   character node, a minor with no device, or one that cannot be looked
+   at) is never opened: its row is util-linux's, by the rules of the
+   installed release (UL_NODE_ANY_TYPE, UL_LOST_ROWS in ulversions.h),
+   read from sysfs.  The scan itself never opens a node on the kernel's
+   sysfs (loop_read_info is called by the listing's worker, which may wait
+   on a backing file); only without /sys/block, where the ioctl is
+   losetup's only source, is a node opened here, and then one proven by
+   /proc/partitions' numbers: there the scan waits on a backing file's
+   file system as losetup's own does.
 
    When /sys/block is the kernel's own sysfs, its entries are what they
    say: the text is read through /sys/devices/virtual/block, where the
    kernel's entries point (an unused device costs one openat), and the
-   node is looked at with one fstatat.  Anything else mounted there (a test rig, a hostile
-   container) gets losetup's own, slower procedure: look at the entry,
-   read every entry's `dev'.  */
+   node is looked at with one fstatat.  Anything else mounted there (a
+   test rig, a hostile container) gets losetup's own, slower procedure:
+   look at the entry, read every entry's `dev'.  */
 
 #include "system.h"
 
@@ -113,10 +107,10 @@ loop_copy_name (char *out, const unsigned char *raw)
 char *
 loop_read_attribute (int dirfd, const char *path)
 {
-  /* A sysfs attribute is at most a page; read it whole in one call when
-     it fits, as the kernel renders it at once.  It is read on the stack
-     and copied to its size: a listing keeps every device's text.  */
-  char first[8192];
+  /* Read whole in one call when it fits, as the kernel renders it at
+     once; on the stack, and copied to its size: a listing keeps every
+     device's text.  */
+  char first[8192], *buf;
   char *heap = NULL;            /* once it does not fit FIRST */
   size_t size = sizeof first, len = 0;
   int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -125,8 +119,10 @@ loop_read_attribute (int dirfd, const char *path)
     return NULL;
   for (;;)
     {
-      char *buf = heap != NULL ? heap : first;
-      ssize_t n = read (fd, buf + len, size - len - 1);
+      ssize_t n;
+
+      buf = heap != NULL ? heap : first;
+      n = read (fd, buf + len, size - len - 1);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0 || len + n >= LOOP_ATTRIBUTE_MAX)
@@ -145,12 +141,9 @@ loop_read_attribute (int dirfd, const char *path)
       heap = x2realloc (heap, &size);
     }
   close (fd);
-  {
-    char *buf = heap != NULL ? heap : first;
-    if (len > 0 && buf[len - 1] == '\n')
-      len--;
-    buf[len] = '\0';
-  }
+  if (len > 0 && buf[len - 1] == '\n')
+    len--;
+  buf[len] = '\0';
   return heap != NULL ? heap : xmemdup (first, len + 1);
 }
 
@@ -279,13 +272,6 @@ loop_scan_close (struct loop_scan *scan)
   free (scan);
 }
 
-/* Returns true when FACT holds for the util-linux release SCAN follows.  */
-static bool
-rule (const struct loop_scan *scan, enum ul_fact fact)
-{
-  return ul_has (scan->version, fact);
-}
-
 /* Returns true when NAME is "loop" followed by decimal digits only.  */
 static bool
 is_loop_name (const char *name)
@@ -354,15 +340,13 @@ loop_read_info (const struct loop_scan *scan, struct loop_facts *f)
   rc = ioctl (fd, LOOP_GET_STATUS64, &info);
   /* Held only for its one ioctl: a losetup -d meanwhile detaches.  */
   close (fd);
-  /* ENXIO: detached meanwhile; ENOTTY ...  And the node was proven to be
-     this device; facts of another (a node replaced meanwhile) are never
-     taken.  */
+  /* A node replaced meanwhile answers for another device, whose facts
+     are never taken.  */
   if (rc != 0 || info.lo_number != f->entry_number)
     return false;
   loop_copy_name (f->info.file_name, info.lo_file_name);
   f->info.dev = loop_decode_dev (info.lo_device);
   f->info.ino = info.lo_inode;
-  f->number = info.lo_number;
   f->info.valid = true;
   return true;
 }
@@ -434,18 +418,11 @@ other_device_text (struct loop_scan *scan, dev_t dev, char **text)
 
 /* Decides, for the bound entry NAME of F (F->device set) whose own text
    is *TEXT, whether util-linux lists it and with whose text, from a
-   stat() of the node alone.  Returns true when it is listed; *TEXT is
-   then the text to print (replaced when the node is another device).
-   Sets F->proven when the node is the entry's own block device, F->lost
-   when the node could not be looked at.
-
-   util-linux takes the number of the device it reports from the node,
-   whatever it is, and reads that device's sysfs entry; before 2.40 only
-   a block node of major 7 is looked at (is_loopdev), and a node that
-   cannot be looked at drops the entry; from 2.40 on any node gives its
-   number, and one that cannot be looked at is "lost", with the entry's
-   own number.  A node that is not a bound loop device (a partition, a
-   minor with no device) leaves the entry out.  */
+   stat() of the node alone, as util-linux does (see ulversions.c, and
+   UL_LOST_ROWS and UL_NODE_ANY_TYPE in ulversions.h).  Returns true when
+   it is listed; *TEXT is then the text to print (replaced when the node
+   is another device).  Sets F->proven when the node is the entry's own
+   block device, F->lost when the node could not be looked at.  */
 static bool
 judge_node (struct loop_scan *scan, struct loop_facts *f, const char *name,
             char **text)
@@ -463,13 +440,13 @@ judge_node (struct loop_scan *scan, struct loop_facts *f, const char *name,
   if (err != 0)
     {
       /* losetup finds the number of a /dev/loop/N device nowhere.  */
-      if (scan->dev_subdir || !rule (scan, UL_LOST_ROWS))
+      if (scan->dev_subdir || !ul_has (scan->version, UL_LOST_ROWS))
         return false;
       f->lost = true;
       return true;
     }
   loop_block = S_ISBLK (st.st_mode) && major (st.st_rdev) == LOOP_MAJOR;
-  if (!loop_block && !rule (scan, UL_NODE_ANY_TYPE))
+  if (!loop_block && !ul_has (scan->version, UL_NODE_ANY_TYPE))
     return false;
   if (st.st_rdev == 0)
     return false;
@@ -484,20 +461,17 @@ judge_node (struct loop_scan *scan, struct loop_facts *f, const char *name,
   return other_device_text (scan, st.st_rdev, text);
 }
 
-/* The kernel's /sys/block: entry NAME.  Returns true when the device is
-   listed, with F filled and *TEXT the malloc'd text to print (NULL:
-   unreadable); false when it is passed over.  */
+/* The kernel's /sys/block: entry NAME, whose loop/backing_file is PATH.
+   Returns true when the device is listed, with F filled and *TEXT the
+   text to print (NULL: unreadable); false when it is passed over.  *TEXT
+   is malloc'd either way.  */
 static bool
 facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
-                    const char *name, char **text)
+                    const char *name, const char *path, char **text)
 {
-  char path[NAME_MAX + sizeof "/loop/backing_file"];
   struct stat st;
 
   *text = NULL;
-  if (!is_loop_name (name))
-    return false;
-  snprintf (path, sizeof path, "%s/loop/backing_file", name);
   /* The kernel's loop entries link to /sys/devices/virtual/block/NAME:
      read there.  Until a device has been found there, "not there" may
      mean another layout: the first miss looks for the entry itself (an
@@ -518,14 +492,9 @@ facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
   if (scan->virtual_dir < 0
       || (*text == NULL && errno == ENOENT && !scan->virtual_seen))
     *text = scan_read_attribute (scan, scan->sysblock_fd, path);
-  if ((*text == NULL && unbound (errno)) || !set_device (scan, f, name)
-      || !judge_node (scan, f, name, text))
-    {
-      free (*text);
-      *text = NULL;
-      return false;
-    }
-  return true;
+  if ((*text == NULL && unbound (errno)) || !set_device (scan, f, name))
+    return false;
+  return judge_node (scan, f, name, text);
 }
 
 /* Anything else mounted on /sys/block: losetup's procedure, step by step
@@ -533,15 +502,11 @@ facts_from_genuine (struct loop_scan *scan, struct loop_facts *f,
    Returns as facts_from_genuine.  */
 static bool
 facts_from_other (struct loop_scan *scan, struct loop_facts *f,
-                  const char *name, char **text)
+                  const char *name, const char *path, char **text)
 {
-  char path[NAME_MAX + sizeof "/loop/backing_file"];
   struct stat st;
 
   *text = NULL;
-  if (strncmp (name, "loop", 4) != 0)
-    return false;
-  snprintf (path, sizeof path, "%s/loop/backing_file", name);
   if (fstatat (scan->sysblock_fd, path, &st, 0) != 0)
     {
       if (loop_shortage (errno))
@@ -551,14 +516,9 @@ facts_from_other (struct loop_scan *scan, struct loop_facts *f,
   if (!set_device (scan, f, name))
     return false;
   *text = scan_read_attribute (scan, scan->sysblock_fd, path);
-  if ((*text == NULL && unbound (errno)) || !judge_node (scan, f, name, text)
-      || (*text == NULL && f->lost))
-    {
-      free (*text);
-      *text = NULL;
-      return false;
-    }
-  return true;
+  if (*text == NULL && unbound (errno))
+    return false;
+  return judge_node (scan, f, name, text) && (*text != NULL || !f->lost);
 }
 
 const char *
@@ -581,24 +541,19 @@ int
 loop_scan_entry (struct loop_scan *scan, const char *name,
                  struct loop_facts *f)
 {
-  char *text;
+  char path[NAME_MAX + sizeof "/loop/backing_file"], *text;
   bool listed;
 
   memset (f, 0, sizeof *f);
   scan->shortage = 0;
-  listed = (scan->genuine ? facts_from_genuine (scan, f, name, &text)
-            : facts_from_other (scan, f, name, &text));
-  if (scan->shortage != 0)
+  snprintf (path, sizeof path, "%s/loop/backing_file", name);
+  listed = (scan->genuine ? facts_from_genuine (scan, f, name, path, &text)
+            : facts_from_other (scan, f, name, path, &text));
+  if (scan->shortage != 0 || !listed)
     {
-      if (listed)
-        free (text);
+      free (text);
       memset (f, 0, sizeof *f);
       return -scan->shortage;
-    }
-  if (!listed)
-    {
-      memset (f, 0, sizeof *f);
-      return 0;
     }
   if (text != NULL && *text == '\0')
     {

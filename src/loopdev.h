@@ -26,7 +26,6 @@ struct loop_facts
   /* Without /sys/block: the text is the ioctl name (marked_name).  */
   bool from_partitions;
   struct loop_info_facts info;  /* what LOOP_GET_STATUS64 said */
-  uint32_t number;              /* lo_number: which loop device answered */
   uint32_t entry_number;        /* N of the entry loopN */
   /* The device's /dev/loopN node is missing or cannot be looked at
      (listed from util-linux 2.40 on, as "/dev/loopN (lost)").  Never set
@@ -69,12 +68,12 @@ struct loop_scan *loop_scan_open_dirs (const struct loop_scan_dirs *dirs,
    0), on an error (errno set), and when SCAN reads /proc/partitions.  */
 const char *loop_scan_next_name (struct loop_scan *scan);
 
-/* Fills *F for the /sys/block entry NAME.  Returns 1 when util-linux
-   lists it, 0 when it passes it over (unbound, vanished mid-scan, a node
-   that is not a bound loop device; a missing node sets F->lost), or
-   -errno when the system ran short of descriptors or memory: nothing is
-   known of the entry then.  F->sysfs_path is malloc'd: the caller frees
-   it.  No node is opened.  */
+/* Fills *F for the /sys/block entry NAME (one loop_scan_next_name
+   returned).  Returns 1 when util-linux lists it, 0 when it passes it
+   over (unbound, vanished mid-scan, a node that is not a bound loop
+   device; a missing node sets F->lost), or -errno when the system ran
+   short of descriptors or memory: nothing is known of the entry then.
+   F->sysfs_path is malloc'd: the caller frees it.  No node is opened.  */
 int loop_scan_entry (struct loop_scan *scan, const char *name,
                      struct loop_facts *f);
 
@@ -94,10 +93,9 @@ bool loop_shortage (int err);
 void loop_scan_reopen (struct loop_scan *scan);
 
 /* Asks the kernel for the loop_info64 of F's node (F->proven must be
-   set), opened in SCAN's /dev for that one call, and fills F->info (and
-   F->number).  May block as long as the backing file's file system does
-   not answer.  Returns true when the kernel answered for F's own
-   device.  */
+   set), opened in SCAN's /dev for that one call, and fills F->info.  May
+   block as long as the backing file's file system does not answer.
+   Returns true when the kernel answered for F's own device.  */
 bool loop_read_info (const struct loop_scan *scan, struct loop_facts *f);
 
 /* Returns what losetup prints for F when the path is not corrected: the

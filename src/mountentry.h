@@ -9,7 +9,6 @@
 
 #include <sys/types.h>
 
-/* One line of the mount table.  */
 struct mount_entry
 {
   dev_t dev;                    /* the file system's device number */

@@ -129,16 +129,13 @@ mounts_load (void *data, void (*trace) (const char *line), size_t *n)
     {
       if (t->n == alloc)
         t->entries = x2nrealloc (t->entries, &alloc, sizeof *t->entries);
-      t->entries[t->n].dev = mnt.fs_get_devno (fs);
-      t->entries[t->n].root = mnt.fs_get_root (fs);
-      t->entries[t->n].target = mnt.fs_get_target (fs);
-      t->entries[t->n].fstype = mnt.fs_get_fstype (fs);
-      t->entries[t->n].id = mnt.fs_get_id (fs);
-      t->entries[t->n].parent_id = mnt.fs_get_parent_id (fs);
-      t->n++;
+      t->entries[t->n++] = (struct mount_entry) {
+        .dev = mnt.fs_get_devno (fs), .root = mnt.fs_get_root (fs),
+        .target = mnt.fs_get_target (fs), .fstype = mnt.fs_get_fstype (fs),
+        .id = mnt.fs_get_id (fs), .parent_id = mnt.fs_get_parent_id (fs)
+      };
     }
   mnt.free_iter (it);
-  /* The strings stay owned by the table until mounts_free.  */
   *n = t->n;
   return t->entries;
 }

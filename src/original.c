@@ -3,15 +3,10 @@
 
    Every call that is not intercepted ends here: the process image is
    replaced by the original losetup with the same argv (argv[0] included)
-   and the same environment, so its output, exit status and signals are the
-   caller's to see, with no child process in between.
-
-   An original that leads back here (a script that runs this program
-   again, directly or through another shim, compiled or not) would make
-   that an endless chain of execs in one process.  The chain is counted
-   in the environment (ENV_HOPS), set on every hand-over: util-linux
-   losetup reads no such variable and runs no other program, so the one
-   variable added changes nothing it does.  */
+   and the same environment, ENV_HOPS aside (original.h), so its output,
+   exit status and signals are the caller's to see, with no child process
+   in between.  util-linux losetup reads no such variable and runs no
+   other program: the one variable added changes nothing it does.  */
 
 #include "system.h"
 
@@ -20,7 +15,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +24,7 @@
 #include "i18n.h"
 #include "quotearg.h"
 #include "xalloc.h"
+#include "xvasprintf.h"
 
 /* Where the original is looked for without the variable: the place
    chosen at build time (configure --with-original-losetup, "" when none),
@@ -61,8 +56,6 @@ struct lookup
   enum verdict verdict[MAX_PROBES];
   size_t n;
   const char *chosen;           /* NULL: none usable */
-  struct stat chosen_st;        /* stat() of the last path probed:
-                                   the chosen one's, when there is one */
 };
 
 const char *const *
@@ -93,16 +86,17 @@ self_identity (struct stat *st)
   return execfn != NULL && stat (execfn, st) == 0;
 }
 
-/* Returns what PATH is, with stat()'s answer for it in *ST.  */
+/* Returns what PATH is.  */
 static enum verdict
-probe (const char *path, const struct stat *self, struct stat *st)
+probe (const char *path, const struct stat *self)
 {
+  struct stat st;
+
   if (path[0] != '/')
     return V_RELATIVE;
-  if (stat (path, st) != 0)
+  if (stat (path, &st) != 0)
     return V_MISSING;
-  if (self != NULL && st->st_dev == self->st_dev
-      && st->st_ino == self->st_ino)
+  if (self != NULL && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
     return V_SELF;
   return V_USABLE;
 }
@@ -122,7 +116,7 @@ look_up (struct lookup *lk)
   for (size_t i = 0; paths[i] != NULL && lk->chosen == NULL; i++)
     {
       lk->path[lk->n] = paths[i];
-      lk->verdict[lk->n] = probe (paths[i], self, &lk->chosen_st);
+      lk->verdict[lk->n] = probe (paths[i], self);
       if (lk->verdict[lk->n] == V_USABLE)
         lk->chosen = paths[i];
       lk->n++;
@@ -189,45 +183,29 @@ verdict_text (enum verdict v)
 }
 
 /* Returns PATH as a message shows it: as it is, or quoted the shell's way
-   when it holds a newline or other bytes that would break the line.  N
-   picks one of quotearg's slots, so that several can be held at once.  */
+   when it holds a newline or other bytes that would break the line.  */
 static const char *
-shown (int n, const char *path)
+shown (const char *path)
 {
-  return quotearg_n_style (n, shell_escape_quoting_style, path);
+  return quotearg_style (shell_escape_quoting_style, path);
 }
 
 /* Prints one line naming every path looked at and why it was passed over.  */
 static void
 report_nothing_usable (const struct lookup *lk)
 {
-  size_t len = 1;
-  char *list;
+  char *list = xstrdup ("");
 
   for (size_t i = 0; i < lk->n; i++)
-    len += (strlen (shown (i, lk->path[i]))
-            + strlen (verdict_text (lk->verdict[i])) + 5);
-  list = xmalloc (len);
-  *list = '\0';
-  for (size_t i = 0; i < lk->n; i++)
     {
-      if (i > 0)
-        strcat (list, ", ");
-      strcat (list, shown (i, lk->path[i]));
-      strcat (list, " (");
-      strcat (list, verdict_text (lk->verdict[i]));
-      strcat (list, ")");
+      char *longer = xasprintf ("%s%s%s (%s)", list, i > 0 ? ", " : "",
+                                shown (lk->path[i]),
+                                verdict_text (lk->verdict[i]));
+      free (list);
+      list = longer;
     }
   error (0, 0, _("cannot find the original losetup; tried: %s"), list);
   free (list);
-}
-
-/* Returns true when LOSETUP_CONTAINER_ORIGINAL_LOSETUP names this
-   program itself (a way back here with no exec at all).  */
-static bool
-named_self (const struct lookup *lk)
-{
-  return original_named () != NULL && lk->n == 1 && lk->verdict[0] == V_SELF;
 }
 
 int
@@ -241,10 +219,11 @@ original_exec (char *const *argv)
   if (lk.chosen == NULL)
     {
       init_ctype_and_messages ();
-      if (named_self (&lk))
+      /* The variable names this program: a way back here with no exec.  */
+      if (original_named () != NULL && lk.verdict[0] == V_SELF)
         {
           error (0, 0, _("the original losetup %s is losetup-container itself"),
-                 shown (0, lk.path[0]));
+                 shown (lk.path[0]));
           return EXIT_CANNOT_RUN;
         }
       report_nothing_usable (&lk);
@@ -255,7 +234,7 @@ original_exec (char *const *argv)
     {
       init_ctype_and_messages ();
       error (0, 0, _("the original losetup %s runs losetup-container again: "
-                     "a loop, stopped"), shown (0, lk.chosen));
+                     "a loop, stopped"), shown (lk.chosen));
       return EXIT_CANNOT_RUN;
     }
   e = count_hand_over (hops);
@@ -265,6 +244,6 @@ original_exec (char *const *argv)
       e = errno;
     }
   init_ctype_and_messages ();
-  error (0, e, _("cannot run the original losetup %s"), shown (0, lk.chosen));
+  error (0, e, _("cannot run the original losetup %s"), shown (lk.chosen));
   return e == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
 }

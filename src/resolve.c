@@ -19,29 +19,17 @@
         mount point joined with the sysfs path, and with what follows the
         mount's root in it;
      5. the same mounts again, when the attaching container bound a parent
-        of the mount's root: the sysfs path is then a head, with which the
-        mount's root ends, and a tail; mount point joined with the tail,
-        or the mount point itself when the tail is empty (a file bound on
-        its own: sysfs shows "/" when the attaching container bound it);
-     6. btrfs mounts whose mount point stat() shows with the file's device
-        (a subvolume: the mount table has the file system's number): 4 and
-        5 for each.  Mount points are looked at only here and for a file
-        bound on its own (5), each once per run.
+        of the mount's root (try_mount_tails);
+     6. btrfs subvolumes: the mounts whose mount point stat() shows with
+        the file's device, 4 and 5 for each (try_subvolumes).
    Each candidate is proven by stat(): same device, same inode, on a file
    system whose inode numbers are unique (see inode_numbers_unique: not
    FUSE, 9p, SMB, NFS and their kin, where the row stays util-linux's).
-   The mount table is read once per run, and only for a device that 0 to
-   3 left.  Its cost does not grow with mounts times devices: the table
-   is indexed by device once; of the mounts of one file system and root
-   whose mount points reach them whole (nothing mounted on them, inside
-   them or over a directory above them), the first stands for all (a path
-   below any of them is the same file); each btrfs mount point that
-   stands for others is looked at once; the trace's list of mounts is
-   built once for each file system.
-   Nothing accepted: the caller prints what losetup prints.  A container
-   that bound a directory below what this one binds leaves no trace of the
-   missing middle of the path; the trace names the mounts under which it
-   lies, for LOSETUP_CONTAINER_BIND_MOUNTS.  */
+   The mount table is read once per run, only for a device that 0 to 3
+   left, and indexed once (index_mounts): its cost does not grow with
+   mounts times devices.  Nothing accepted: the caller prints what
+   losetup prints, and the trace says which mounts the path may lie below
+   (trace_hint).  */
 
 #include "system.h"
 
@@ -49,6 +37,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -87,12 +76,11 @@ struct resolver
   struct mount_info *info;      /* per mount, once loaded */
   struct unit *units;           /* the mounts tried, by table device */
   size_t n_units;
-  struct unit *sub_units;       /* btrfs ones, by stat()'s device */
-  size_t n_sub_units;
-  bool sub_indexed;             /* their mount points were looked at */
-  char *hint;                   /* the trace's list of mounts... */
+  struct unit *sub_units;       /* btrfs ones, by stat()'s device, once
+                                   their mount points were looked at */
+  size_t n_sub_units;           /* before that, the btrfs mounts */
+  char *hint;                   /* the trace's list of mounts, or NULL */
   dev_t hint_dev;               /* ... for this device */
-  bool hint_built;
   dev_t *unprovable_devs;       /* devices on a file system whose inode
                                    numbers prove nothing */
   size_t n_unprovable;
@@ -258,14 +246,10 @@ join (struct resolver *r, const char *dir, size_t dirlen, const char *suffix)
           which repeats across btrfs subvolumes and on servers that
           re-export FUSE; AFS, Coda, OrangeFS and vboxsf: numbers hashed
           or chosen by the server or host.
-   statfs() tells the file system; it is asked only for a candidate that
-   would change the path (the sysfs path itself is util-linux's row
-   anyway), and stat() is asked again after it, so that the device and
-   inode accepted are those seen after the file system.  On a file
-   system that is out, no candidate is proof: the row is util-linux's,
-   the sysfs path.  The kernel offers no stronger fact for a
-   loop device's file there (its node id, or a file handle, is nowhere in
-   sysfs or the ioctl).  */
+   statfs() is asked only for a candidate that would change the path,
+   with stat() again after it (prove).  The kernel offers no stronger fact
+   for a loop device's file on a file system that is out (its node id, or
+   a file handle, is nowhere in sysfs or the ioctl).  */
 bool
 inode_numbers_unique (unsigned long fs_type)
 {
@@ -302,7 +286,9 @@ known_unprovable (const struct resolver *r, dev_t dev)
 
 /* Returns PATH, which stat() showed with IN's device and inode, when its
    file system's inode numbers prove it to be IN's backing file; else NULL,
-   and then no candidate of this device is proof.  */
+   and then no candidate of this device is proof.  PATH is looked at
+   again, file system first: the device and inode accepted are those seen
+   after it.  */
 static const char *
 prove (struct resolver *r, const struct resolve_input *in, const char *what,
        const char *path)
@@ -656,18 +642,17 @@ static void
 mark_plain (struct resolver *r)
 {
   size_t n = r->n_mounts;
-  struct target_key *keys = xcalloc (n, sizeof *keys), **own;
+  struct target_key *keys = xcalloc (n, sizeof *keys);
+  struct target_key **own = xcalloc (n, sizeof *own);
   size_t *cover = xcalloc (n, sizeof *cover);
   int (*by_id)[2] = xnmalloc (n, sizeof *by_id);
   Hash_table *targets = hash_xinitialize (n, NULL, target_hash,
                                           target_equal, NULL);
 
-  own = xnmalloc (n, sizeof *own);
   for (size_t i = 0; i < n; i++)
     {
       by_id[i][0] = r->mounts[i].id;
       by_id[i][1] = i;
-      own[i] = NULL;
       if (!usable_mount (&r->mounts[i]))
         continue;
       keys[i].path = r->mounts[i].target;
@@ -706,23 +691,25 @@ compare_units (const void *a, const void *b)
   return (x->i > y->i) - (x->i < y->i);
 }
 
+/* Orders mounts by file system, then root.  */
+static int
+compare_fs_root (const struct mount_entry *x, const struct mount_entry *y)
+{
+  if (x->dev != y->dev)
+    return x->dev < y->dev ? -1 : 1;
+  return strcmp (x->root ? x->root : "", y->root ? y->root : "");
+}
+
 /* Orders mount indices by file system, root, then place in the table.  */
 static const struct mount_entry *sort_mounts;
 
 static int
 compare_roots (const void *a, const void *b)
 {
-  const struct mount_entry *x = &sort_mounts[*(const size_t *) a];
-  const struct mount_entry *y = &sort_mounts[*(const size_t *) b];
-  int c;
+  size_t i = *(const size_t *) a, j = *(const size_t *) b;
+  int c = compare_fs_root (&sort_mounts[i], &sort_mounts[j]);
 
-  if (x->dev != y->dev)
-    return x->dev < y->dev ? -1 : 1;
-  c = strcmp (x->root ? x->root : "", y->root ? y->root : "");
-  if (c != 0)
-    return c;
-  return (*(const size_t *) a > *(const size_t *) b)
-    - (*(const size_t *) a < *(const size_t *) b);
+  return c != 0 ? c : (i > j) - (i < j);
 }
 
 /* Marks as a repeat each plain mount of the same file system and root as
@@ -741,10 +728,8 @@ mark_repeats (struct resolver *r)
   qsort (v, n, sizeof *v, compare_roots);
   for (size_t k = 0, first = 0; k < n; k++)
     {
-      const struct mount_entry *a = &r->mounts[v[first]];
-      const struct mount_entry *b = &r->mounts[v[k]];
-      if (k > first && a->dev == b->dev
-          && strcmp (a->root ? a->root : "", b->root ? b->root : "") == 0)
+      if (k > first
+          && compare_fs_root (&r->mounts[v[first]], &r->mounts[v[k]]) == 0)
         {
           r->info[v[k]].repeat = true;
           r->info[v[first]].same++;
@@ -820,9 +805,8 @@ load_mounts (struct resolver *r)
 static void
 index_subvolumes (struct resolver *r)
 {
-  if (r->sub_indexed)
+  if (r->sub_units != NULL)
     return;
-  r->sub_indexed = true;
   r->sub_units = xnmalloc (r->n_sub_units, sizeof *r->sub_units);
   r->n_sub_units = 0;
   for (size_t k = 0; k < r->n_units; k++)
@@ -847,54 +831,46 @@ index_subvolumes (struct resolver *r)
   qsort (r->sub_units, r->n_sub_units, sizeof *r->sub_units, compare_units);
 }
 
-/* Appends to the string in *BUF (*LEN bytes used, *SIZE allocated) the
-   trace text for the mount M that stands for SAME plain mounts.  */
+/* Prints to LIST the trace text for the mount M that stands for SAME
+   plain mounts.  */
 static void
-append_hint (char **buf, size_t *len, size_t *size,
-             const struct mount_entry *m, size_t same)
+print_hint (FILE *list, const struct mount_entry *m, size_t same)
 {
-  char *part = xasprintf ("%s %s (root %s)", *len > 0 ? "," : "",
-                          q (0, m->target), q (1, m->root ? m->root : ""));
-  char *more = same > 0 ? xasprintf (" and %zu more mount point%s of it",
-                                     same, same == 1 ? "" : "s") : NULL;
-  size_t plen = strlen (part), mlen = more ? strlen (more) : 0;
-
-  while (*size < *len + plen + mlen + 1)
-    *buf = x2nrealloc (*buf, size, 1);
-  memcpy (*buf + *len, part, plen);
-  if (more != NULL)
-    memcpy (*buf + *len + plen, more, mlen);
-  *len += plen + mlen;
-  (*buf)[*len] = '\0';
-  free (part);
-  free (more);
+  fprintf (list, "%s %s (root %s)", ftell (list) > 0 ? "," : "",
+           q (0, m->target), q (1, m->root ? m->root : ""));
+  if (same > 0)
+    fprintf (list, " and %zu more mount point%s of it", same,
+             same == 1 ? "" : "s");
 }
 
 /* Returns the list of mounts that hold device DEV for the trace's hint,
    built once for each device in a row (devices of one file system follow
-   one another): owned by R.  NULL when there is none.  */
+   one another): owned by R.  Empty when there is none.  */
 static const char *
 hint_mounts (struct resolver *r, dev_t dev)
 {
-  size_t lo, hi, len = 0, size = 0;
+  size_t lo, hi, size;
+  FILE *list;
 
-  if (r->hint_built && r->hint_dev == dev)
+  if (r->hint != NULL && r->hint_dev == dev)
     return r->hint;
   free (r->hint);
-  r->hint = NULL;
+  list = open_memstream (&r->hint, &size);
+  if (list == NULL)
+    xalloc_die ();
   units_of (r->units, r->n_units, dev, &lo, &hi);
   for (size_t k = lo; k < hi; k++)
-    append_hint (&r->hint, &len, &size, &r->mounts[r->units[k].i],
-                 r->info[r->units[k].i].same);
-  if (r->sub_indexed)
+    print_hint (list, &r->mounts[r->units[k].i], r->info[r->units[k].i].same);
+  if (r->sub_units != NULL)
     {
       units_of (r->sub_units, r->n_sub_units, dev, &lo, &hi);
       for (size_t k = lo; k < hi; k++)
         if (r->mounts[r->sub_units[k].i].dev != dev)
-          append_hint (&r->hint, &len, &size, &r->mounts[r->sub_units[k].i],
-                       r->info[r->sub_units[k].i].same);
+          print_hint (list, &r->mounts[r->sub_units[k].i],
+                      r->info[r->sub_units[k].i].same);
     }
-  r->hint_built = true;
+  if (fclose (list) != 0)
+    xalloc_die ();
   r->hint_dev = dev;
   return r->hint;
 }
@@ -912,7 +888,7 @@ trace_hint (struct resolver *r, const struct resolve_input *in)
   if (r->ops.trace == NULL)
     return;
   list = hint_mounts (r, in->info->dev);
-  if (list != NULL)
+  if (*list != '\0')
     tracef (r, "%s: hint: %s needs the directory that holds %s, when that "
             "lies deeper below one of the mounts of the file's file "
             "system:%s", in->name, ENV_BIND_MOUNTS, q (0, in->sysfs_path),

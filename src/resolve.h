@@ -46,8 +46,6 @@ struct resolver_ops
   void (*trace) (const char *line);
 };
 
-/* A resolver's state is its own: built by resolver_new, used through
-   resolve, released by resolver_free.  */
 struct resolver;
 
 /* Returns a new resolver that reaches the world through OPS; BINDS is the
