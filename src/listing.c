@@ -37,7 +37,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -126,17 +126,13 @@ smartcols_load (const char **why)
 unsigned int
 ul_installed_version (void)
 {
-  static unsigned int version;
-  static bool known;
+  static unsigned int version = UINT_MAX;
   const char *s = NULL, *why;
 
-  if (!known)
-    {
-      if (smartcols_load (&why))
-        sc.get_library_version (&s);
-      version = ul_parse_version (s);
-      known = true;
-    }
+  if (version == UINT_MAX && smartcols_load (&why))
+    sc.get_library_version (&s);
+  if (version == UINT_MAX)
+    version = ul_parse_version (s);
   return version;
 }
 
@@ -428,25 +424,15 @@ new_resolver (void (*trace) (const char *line), struct mount_table **mounts)
   return resolver_new (&ops, secure_getenv (ENV_BIND_MOUNTS));
 }
 
-static void
-tracef (const struct listing *l, const char *fmt, ...)
-  _GL_ATTRIBUTE_FORMAT_PRINTF_STANDARD (2, 3);
-
-/* A line of L's trace, if there is one.  */
-static void
-tracef (const struct listing *l, const char *fmt, ...)
-{
-  va_list ap;
-  char *line;
-
-  if (l->trace == NULL)
-    return;
-  va_start (ap, fmt);
-  line = xvasprintf (fmt, ap);
-  va_end (ap);
-  l->trace (line);
-  free (line);
-}
+/* A line of L's trace, if there is one; a macro, so that without a trace
+   its arguments cost nothing.  */
+#define tracef(l, ...) \
+  do \
+    { \
+      if ((l)->trace != NULL) \
+        trace_printf ((l)->trace, __VA_ARGS__); \
+    } \
+  while (0)
 
 /* In the child: the answer for slot I, whose facts are F (the slot's, or
    a copy of the child's own): the ioctl on a proven node and the
@@ -564,7 +550,7 @@ scan_rest (struct listing *l, size_t i)
    stuck on and starts another for the entries after it, until all are
    answered or DEADLINE passes.  Returns how the last one ended.  */
 static enum worker_end
-finish (struct listing *l, const struct timespec *deadline)
+finish (struct listing *l, long long deadline)
 {
   for (;;)
     {
@@ -596,7 +582,7 @@ finish (struct listing *l, const struct timespec *deadline)
 static int
 read_and_answer (struct listing *l)
 {
-  struct timespec deadline;
+  long long deadline;
   enum worker_end end;
   size_t first = 0, i;
   int rc = 0;
@@ -614,7 +600,7 @@ read_and_answer (struct listing *l)
     return 0;
   for (i = 0; i <= first; i++)
     atomic_store (&l->sh->slots[i].owner, SLOT_PARENT);
-  worker_deadline (&deadline);
+  deadline = worker_now_ms () + WORKER_WAIT_MS;
   if (!start_child (l, first))
     end = WORKER_ENDED;
   else
@@ -623,7 +609,7 @@ read_and_answer (struct listing *l)
       for (i = l->n; i-- > first + 1 && claim (l, i, SLOT_PARENT);)
         if (scan_slot (l, i) != 0)
           break;
-      end = finish (l, &deadline);
+      end = finish (l, deadline);
     }
   rc = scan_rest (l, first);
   for (i = first; rc == 0 && i < l->n; i++)

@@ -89,8 +89,8 @@ struct resolver
   size_t bufsize;
 };
 
-static void
-trace_line (const struct resolver *r, const char *fmt, ...)
+void
+trace_printf (void (*trace) (const char *line), const char *fmt, ...)
 {
   va_list ap;
   char *line;
@@ -98,7 +98,7 @@ trace_line (const struct resolver *r, const char *fmt, ...)
   va_start (ap, fmt);
   line = xvasprintf (fmt, ap);
   va_end (ap);
-  r->ops.trace (line);
+  trace (line);
   free (line);
 }
 
@@ -108,7 +108,7 @@ trace_line (const struct resolver *r, const char *fmt, ...)
   do \
     { \
       if ((r)->ops.trace != NULL) \
-        trace_line ((r), __VA_ARGS__); \
+        trace_printf ((r)->ops.trace, __VA_ARGS__); \
     } \
   while (0)
 

@@ -63,6 +63,10 @@ void resolver_free (struct resolver *r);
    malloc'd; NULL means "none accepted": print what losetup prints.  */
 char *resolve (struct resolver *r, const struct resolve_input *in);
 
+/* Formats one line with FMT and hands it to TRACE (not NULL).  */
+void trace_printf (void (*trace) (const char *line), const char *fmt, ...)
+  __attribute__ ((__format__ (__printf__, 2, 3)));
+
 /* Returns true when (st_dev, st_ino) names one file at most on a file
    system of statfs(2) type FS_TYPE, so that it proves a candidate path;
    false for the file systems whose inode numbers are handed out by a

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "xalloc.h"
+#include "xvasprintf.h"
 
 /* Closes every descriptor from LOW on: with close_range(2) where the
    kernel (5.9) and any seccomp filter allow it, else by one pass over
@@ -91,53 +92,38 @@ worker_start (struct worker *w, void (*fn) (void *arg), void *arg)
   return true;
 }
 
-/* Returns the milliseconds from A to B.  */
-static long long
-ms_between (const struct timespec *a, const struct timespec *b)
+long long
+worker_now_ms (void)
 {
-  return ((b->tv_sec - a->tv_sec) * 1000LL
-          + (b->tv_nsec - a->tv_nsec) / 1000000);
-}
+  struct timespec t;
 
-void
-worker_deadline (struct timespec *deadline)
-{
-  clock_gettime (CLOCK_MONOTONIC, deadline);
-  deadline->tv_sec += WORKER_WAIT_MS / 1000;
-  deadline->tv_nsec += (WORKER_WAIT_MS % 1000) * 1000000L;
-  if (deadline->tv_nsec >= 1000000000L)
-    {
-      deadline->tv_sec++;
-      deadline->tv_nsec -= 1000000000L;
-    }
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
 }
 
 enum worker_end
-worker_wait (struct worker *w, const atomic_uint *beat,
-             const struct timespec *deadline,
+worker_wait (struct worker *w, const atomic_uint *beat, long long deadline,
              void (*echo) (const char *bytes, size_t n))
 {
   unsigned int last = atomic_load (beat);
-  struct timespec moved, now;
+  long long moved = worker_now_ms ();
   enum worker_end end;
 
-  clock_gettime (CLOCK_MONOTONIC, &moved);
   for (;;)
     {
       struct pollfd p = { .fd = w->fd, .events = POLLIN };
-      long long left, quiet;
+      long long now = worker_now_ms (), left, quiet;
       char buf[4096];
       ssize_t n = 1;
       int rc;
 
-      clock_gettime (CLOCK_MONOTONIC, &now);
       if (atomic_load (beat) != last)
         {
           last = atomic_load (beat);
           moved = now;
         }
-      left = ms_between (&now, deadline);
-      quiet = WORKER_STALL_MS - ms_between (&moved, &now);
+      left = deadline - now;
+      quiet = WORKER_STALL_MS - (now - moved);
       if (left <= 0 || quiet <= 0)
         {
           end = left <= 0 ? WORKER_LATE : WORKER_STALLED;
@@ -198,44 +184,26 @@ process_state (pid_t pid, unsigned long long *start)
   return state;
 }
 
-/* The marker of KEY: WORKER_MARKER_DIR/KEY.  */
-static char *
-marker_path (const char *key, const char *suffix)
-{
-  size_t size = sizeof WORKER_MARKER_DIR + strlen (key) + strlen (suffix) + 1;
-  char *path = malloc (size);
-
-  if (path != NULL)
-    snprintf (path, size, "%s/%s%s", WORKER_MARKER_DIR, key, suffix);
-  return path;
-}
-
 void
 worker_leave_marker (const struct worker *w, const char *key,
                      const char *text)
 {
-  char *path = marker_path (key, ""), *tmp = marker_path (key, ".new");
+  char *path = xasprintf ("%s/%s", WORKER_MARKER_DIR, key);
   unsigned long long start;
-  FILE *f = NULL;
   int fd = -1;
 
-  if (path != NULL && tmp != NULL && process_state (w->pid, &start) != 0
+  if (process_state (w->pid, &start) != 0
       && (mkdir (WORKER_MARKER_DIR, 0700) == 0 || errno == EEXIST))
-    fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+    fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
                0600);
-  if (fd >= 0 && (f = fdopen (fd, "w")) == NULL)
-    close (fd);
-  if (f != NULL)
+  /* One written in part reads as no marker.  */
+  if (fd >= 0)
     {
-      bool ok = fprintf (f, "%jd %llu\n%s", (intmax_t) w->pid, start,
-                         text != NULL ? text : "") >= 0;
-      if (fclose (f) == 0 && ok)
-        rename (tmp, path);
-      else
-        unlink (tmp);
+      dprintf (fd, "%jd %llu\n%s", (intmax_t) w->pid, start,
+               text != NULL ? text : "");
+      close (fd);
     }
   free (path);
-  free (tmp);
 }
 
 /* Returns true when there is a marker for KEY: the directory is read
@@ -244,28 +212,13 @@ worker_leave_marker (const struct worker *w, const char *key,
 static bool
 has_marker (const char *key)
 {
-  static char **keys;
-  static size_t n_keys;
-  static bool read_once;
+  static struct dirent **markers;
+  static int n = -2;
 
-  if (!read_once)
-    {
-      DIR *d = opendir (WORKER_MARKER_DIR);
-      struct dirent *e;
-      size_t alloc = 0;
-
-      while (d != NULL && (e = readdir (d)) != NULL)
-        {
-          if (n_keys == alloc)
-            keys = x2nrealloc (keys, &alloc, sizeof *keys);
-          keys[n_keys++] = xstrdup (e->d_name);
-        }
-      if (d != NULL)
-        closedir (d);
-      read_once = true;
-    }
-  for (size_t i = 0; i < n_keys; i++)
-    if (strcmp (keys[i], key) == 0)
+  if (n == -2)
+    n = scandir (WORKER_MARKER_DIR, &markers, NULL, NULL);
+  for (int i = 0; i < n; i++)
+    if (strcmp (markers[i]->d_name, key) == 0)
       return true;
   return false;
 }
@@ -280,8 +233,9 @@ worker_marked (const char *key, const char *text)
   ssize_t n = -1;
   int fd;
 
-  if (!has_marker (key) || (path = marker_path (key, "")) == NULL)
+  if (!has_marker (key))
     return 0;
+  path = xasprintf ("%s/%s", WORKER_MARKER_DIR, key);
   fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd >= 0)
     {

@@ -31,7 +31,6 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/types.h>
-#include <time.h>
 
 /* How long the parent waits for all of its children, in milliseconds,
    and how long for one that makes no progress.  Both documented in the
@@ -60,18 +59,17 @@ enum worker_end
   WORKER_LATE                   /* DEADLINE passed */
 };
 
-/* Waits for W's child until it ends, DEADLINE passes, or BEAT, which the
-   child bumps as it works, stays unchanged for WORKER_STALL_MS.  What it
-   writes to the pipe goes to ECHO (N bytes at BYTES), or nowhere when
-   ECHO is NULL.  A child that did not end is killed and not waited for.
-   W's pipe is closed.  */
+/* Waits for W's child until it ends, DEADLINE (worker_now_ms) passes,
+   or BEAT, which the child bumps as it works, stays unchanged for
+   WORKER_STALL_MS.  What it writes to the pipe goes to ECHO (N bytes at
+   BYTES), or nowhere when ECHO is NULL.  A child that did not end is
+   killed and not waited for.  W's pipe is closed.  */
 enum worker_end worker_wait (struct worker *w, const atomic_uint *beat,
-                             const struct timespec *deadline,
+                             long long deadline,
                              void (*echo) (const char *bytes, size_t n));
 
-/* Stores in *DEADLINE the time (CLOCK_MONOTONIC) WORKER_WAIT_MS from
-   now.  */
-void worker_deadline (struct timespec *deadline);
+/* Returns the time of CLOCK_MONOTONIC in milliseconds.  */
+long long worker_now_ms (void);
 
 /* Records that W's child, killed while it worked on the item KEY (a file
    name) whose state was TEXT, may still wait in the kernel.  Nothing is
