@@ -2,7 +2,6 @@
 # tests/lib/roots.sh -- throwaway Debian roots made by debootstrap and
 # cached between runs; sourced after tests/lib/lib.sh by
 # tests/losetup-container.packaging/deb.sh,
-# tests/losetup-container.passthrough/elf-needs.sh,
 # tests/losetup-container.versions/ul-roots.sh, the scripts of
 # tests/losetup-container.arch/ and tests/lib/satellite.sh.  Roots
 # derived from one of them (a copy with packages added by apt-get) are

@@ -47,8 +47,9 @@ else
 fi
 
 # --- a small address space ------------------------------------------------------
-# Limits at which util-linux still lists (the control says so); today
-# the child's second thread cannot get its stack there.
+# Limits at which util-linux still lists (the control says so); the
+# child's second thread of the build before could not get its stack
+# there, and every device started another child.
 for mib in 4 6 8 10; do
   limits_run as-control env PATH="$THEIRS_PATH" \
     prlimit --as=$((mib * 1048576)) losetup $LIST
