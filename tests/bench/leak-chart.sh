@@ -31,18 +31,7 @@ trap 'exit 130' INT TERM HUP
 
 # The table, tab-separated, into $WORK/table.
 case $TABLE in
-  *.md)
-    awk '
-      !on && /^\| *satellite start *\|/ { on = 1 }
-      on && !/^\|/ { exit }
-      on && /^\|[-:| ]+\|$/ { next }
-      on {
-        line = $0
-        sub(/^\| */, "", line); sub(/ *\|$/, "", line)
-        gsub(/ *\| */, "\t", line)
-        print line
-      }' "$TABLE" >"$WORK/table"
-    ;;
+  *.md) awk -f "$(dirname "$0")/../lib/leak-table.awk" "$TABLE" >"$WORK/table" ;;
   *) cp "$TABLE" "$WORK/table" || exit 1 ;;
 esac
 

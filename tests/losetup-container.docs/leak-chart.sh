@@ -26,18 +26,9 @@ if ! command -v rsvg-convert >/dev/null 2>&1; then
   exit 0
 fi
 
-# README's table, tab-separated: the first Markdown table whose header
-# starts "| satellite start |".
-awk '
-  !on && /^\| *satellite start *\|/ { on = 1 }
-  on && !/^\|/ { exit }
-  on && /^\|[-:| ]+\|$/ { next }
-  on {
-    line = $0
-    sub(/^\| */, "", line); sub(/ *\|$/, "", line)
-    gsub(/ *\| */, "\t", line)
-    print line
-  }' "$TOP_SRCDIR/README.md" >"$SCRATCH/readme.tsv"
+# README's table, tab-separated.
+awk -f "$TESTS_SRCDIR/lib/leak-table.awk" "$TOP_SRCDIR/README.md" \
+  >"$SCRATCH/readme.tsv"
 if [ "$(wc -l <"$SCRATCH/readme.tsv")" -lt 2 ]; then
   fail "README.md has the leak table (a header \"| satellite start |\" and rows)"
   exit 0
