@@ -55,6 +55,14 @@ lc_need_root() {
   fi
 }
 
+# lc_sanitized: true when the program under test is built with ASan or
+# UBSan, whose runtime has needs of its own (address space, a helper
+# thread for the leak check, no tracer): tests that measure those report
+# UNSUPPORTED there.
+lc_sanitized() {
+  LC_ALL=C grep -aq -e __asan_init -e __ubsan_handle "$LOSETUP_CONTAINER"
+}
+
 # lc_need_unshare WHAT: as lc_need_root, for the container scenarios.
 lc_need_unshare() {
   lc_need_root "$1"

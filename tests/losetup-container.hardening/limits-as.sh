@@ -14,6 +14,10 @@
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/hardening.sh"
 . "$TESTS_SRCDIR/lib/limits.sh"
+if lc_sanitized; then
+  unsupported "a small address space: the program is built with sanitizers, whose runtime needs address space, descriptors and threads of its own"
+  exit 0
+fi
 limits_init "a small address space" "$@"
 
 limits_scene 20 0 || { fail "scene: 20 bound devices"; exit 0; }

@@ -111,8 +111,12 @@ if grep -qE 'clone3?\(.*CLONE_THREAD|pthread_create|sched_setaffinity' "$SCRATCH
 else
   pass "one child: no thread, no CPU affinity"
 fi
-lc_expect "one child: forked once" \
-  test "$(grep -cE '(^|[0-9] +)(clone|clone3|fork|vfork)\(' "$SCRATCH/plain.st")" = 1
+if lc_sanitized; then
+  unsupported "one child: forked once (the sanitizers' leak check starts a thread of its own)"
+else
+  lc_expect "one child: forked once" \
+    test "$(grep -cE '(^|[0-9] +)(clone|clone3|fork|vfork)\(' "$SCRATCH/plain.st")" = 1
+fi
 lc_expect "one child: no /dev/null opened" \
   sh -c '! grep -q "\"/dev/null\"" "$1"' sh "$SCRATCH/plain.st"
 # Each loop node: open, then close of that descriptor before anything else

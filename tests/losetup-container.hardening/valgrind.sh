@@ -16,7 +16,7 @@ if ! command -v valgrind >/dev/null 2>&1; then
   unsupported "valgrind: not installed"
   exit 0
 fi
-if LC_ALL=C grep -aq -e __asan_init -e __ubsan_handle "$LOSETUP_CONTAINER"; then
+if lc_sanitized; then
   unsupported "valgrind: the program is built with sanitizers"
   exit 0
 fi
