@@ -36,6 +36,16 @@ limits_cleanup() {
   lc_cleanup
 }
 
+# limits_skip_sanitized WHAT: ends the script, UNSUPPORTED, against a
+# build with sanitizers, whose runtime needs address space, descriptors
+# and threads of its own: the limits the script sets would measure it.
+limits_skip_sanitized() {
+  if lc_sanitized; then
+    unsupported "$1: the program is built with sanitizers, whose runtime needs address space, descriptors and threads of its own"
+    exit 0
+  fi
+}
+
 # limits_init WHAT ARG...: the checks of lc_need_unshare, this script again
 # in a mount namespace of its own (ARGs passed on), $SCRATCH, the trap,
 # and $OURS_PATH and $THEIRS_PATH: PATH as it is, with the directory of

@@ -14,10 +14,7 @@
 . "$TESTS_SRCDIR/lib/lib.sh"
 . "$TESTS_SRCDIR/lib/hardening.sh"
 . "$TESTS_SRCDIR/lib/limits.sh"
-if lc_sanitized; then
-  unsupported "a small address space: the program is built with sanitizers, whose runtime needs address space, descriptors and threads of its own"
-  exit 0
-fi
+limits_skip_sanitized "a small address space"
 limits_init "a small address space" "$@"
 
 limits_scene 20 0 || { fail "scene: 20 bound devices"; exit 0; }

@@ -18,10 +18,7 @@ if ! command -v strace >/dev/null 2>&1 || ! strace -o /dev/null true 2>/dev/null
   unsupported "a child that cannot start: strace is missing or cannot trace here"
   exit 0
 fi
-if lc_sanitized; then
-  unsupported "a child that cannot start: the program is built with sanitizers, whose runtime needs address space, descriptors and threads of its own"
-  exit 0
-fi
+limits_skip_sanitized "a child that cannot start"
 limits_init "a child that cannot start" "$@"
 
 limits_scene 40 0 || { fail "scene: 40 bound devices"; exit 0; }

@@ -26,10 +26,7 @@ if ! "$HELPERS/no-close-range" true; then
   unsupported "closing without close_range: a seccomp filter cannot be installed here"
   exit 0
 fi
-if lc_sanitized; then
-  unsupported "closing without close_range: the program is built with sanitizers, whose runtime needs address space, descriptors and threads of its own"
-  exit 0
-fi
+limits_skip_sanitized "closing without close_range"
 limits_init "closing without close_range" "$@"
 
 limits_scene 10 0 || { fail "scene: 10 bound devices"; exit 0; }
