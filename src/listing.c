@@ -321,23 +321,21 @@ arena_copy (struct shared *sh, const char *s)
   return memcpy (sh->arena + at, s, len);
 }
 
-/* Makes the memory for N slots: shared with a child (SHARED), or not.
-   Returns NULL when it cannot be shared.  */
+/* Makes the memory for N slots, shared with a child; where it cannot be
+   mapped, in this process only, with no arena (no child then).  */
 static struct shared *
-new_shared (size_t n, bool shared)
+new_shared (size_t n)
 {
   size_t slots = sizeof (struct shared) + n * sizeof (struct slot);
   size_t arena = n * ARENA_PER_ENTRY + 65536;
+  void *p = mmap (NULL, slots + arena, PROT_READ | PROT_WRITE,
+                  MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   struct shared *sh;
 
-  if (!shared)
+  if (p == MAP_FAILED)
     sh = xzalloc (slots);
   else
     {
-      void *p = mmap (NULL, slots + arena, PROT_READ | PROT_WRITE,
-                      MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-      if (p == MAP_FAILED)
-        return NULL;
       sh = p;
       sh->map_size = slots + arena;
       sh->arena = (char *) p + slots;
@@ -655,9 +653,7 @@ read_entries (struct listing *l)
           parts = x2nrealloc (parts, &alloc, sizeof *parts);
         parts[l->n++] = f;
       }
-  l->sh = new_shared (l->n, true);
-  if (l->sh == NULL)
-    l->sh = new_shared (l->n, false);
+  l->sh = new_shared (l->n);
   for (size_t i = 0; parts != NULL && i < l->n; i++)
     {
       atomic_init (&l->sh->slots[i].owner, SLOT_PARENT);
